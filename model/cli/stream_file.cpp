@@ -1,0 +1,91 @@
+#include "stream_file.h"
+
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+
+#include "atomic_file.h"
+#include "commands.h"
+
+namespace nerv_cli {
+
+bool load_stream(const std::string &path, LoadedStream *out)
+{
+    std::string error;
+    if (!read_file(path, &out->bytes, &error)) {
+        std::fprintf(stderr, "nerv: %s\n", error.c_str());
+        return false;
+    }
+    const int ret = nerv_probe(reinterpret_cast<const uint8_t *>(out->bytes.data()), out->bytes.size(), &out->info);
+    if (ret < 0) {
+        report_error(path.c_str(), ret);
+        return false;
+    }
+    if (out->info.truncated)
+        std::fprintf(stderr, "nerv: warning: '%s' is truncated; %lld whole frames are usable\n", path.c_str(),
+                     static_cast<long long>(out->info.frames));
+    return true;
+}
+
+NervDecoder *open_decoder_on(const LoadedStream &s, const Args &args, NervPixelFormat output_format)
+{
+    NervDecoderSettings ds;
+    nerv_decoder_default_settings(&ds);
+    ds.output_format = output_format;
+    const std::string device = args.get("device", "auto");
+    if (device == "cpu")
+        ds.device = NERV_DEVICE_CPU;
+    else if (device == "cuda")
+        ds.device = NERV_DEVICE_CUDA;
+    else if (device != "auto") {
+        std::fprintf(stderr, "nerv: --device '%s' is invalid: expected auto, cpu or cuda\n", device.c_str());
+        return nullptr;
+    }
+    ds.threads = std::atoi(args.get("threads", "0").c_str());
+    NervDecoder *dec = nullptr;
+    int ret = nerv_decoder_open(&dec, &ds);
+    if (ret < 0) {
+        report_error("decoder", ret);
+        return nullptr;
+    }
+    // Only whole chunks: a truncated tail is left out.
+    ret = nerv_decoder_send_packet(dec, reinterpret_cast<const uint8_t *>(s.bytes.data()),
+                                   static_cast<size_t>(s.info.bytes));
+    if (ret < 0) {
+        report_error("decoder", ret);
+        nerv_decoder_close(&dec);
+        return nullptr;
+    }
+    return dec;
+}
+
+bool parse_frame_range(const std::string &text, int64_t frames, int64_t *first, int64_t *end)
+{
+    *first = 0;
+    *end = frames;
+    if (text.empty())
+        return true;
+    const size_t colon = text.find(':');
+    auto parse = [](const std::string &t, int64_t *v) {
+        char *e = nullptr;
+        long long x = std::strtoll(t.c_str(), &e, 10);
+        if (t.empty() || *e)
+            return false;
+        *v = x;
+        return true;
+    };
+    if (colon == std::string::npos) {
+        if (!parse(text, first))
+            return false;
+        *end = *first + 1;
+    } else {
+        const std::string a = text.substr(0, colon), b = text.substr(colon + 1);
+        if (!a.empty() && !parse(a, first))
+            return false;
+        if (!b.empty() && !parse(b, end))
+            return false;
+    }
+    return *first >= 0 && *first < *end && *end <= frames;
+}
+
+}  // namespace nerv_cli

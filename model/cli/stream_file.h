@@ -1,0 +1,25 @@
+// Loading a .nerv file and opening a decoder on it (decode, eval).
+#pragma once
+
+#include <string>
+
+#include "args.h"
+#include "nerv/nerv.h"
+
+namespace nerv_cli {
+
+struct LoadedStream {
+    std::string bytes;
+    NervStreamInfo info{};
+};
+
+/** Read and probe; prints the error and returns false on failure. */
+bool load_stream(const std::string &path, LoadedStream *out);
+
+/** Decoder with --device/--threads from args, fed with the whole stream. nullptr on failure (printed). */
+NervDecoder *open_decoder_on(const LoadedStream &s, const Args &args, NervPixelFormat output_format);
+
+/** Parse "A:B" (B exclusive, either side may be empty) against `frames`. */
+bool parse_frame_range(const std::string &text, int64_t frames, int64_t *first, int64_t *end);
+
+}  // namespace nerv_cli

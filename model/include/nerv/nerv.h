@@ -1,0 +1,430 @@
+/*
+ * nerv.h - libnerv, neural video representations (NeRV family) as a codec.
+ *
+ * This is the only public interface of libnerv. It is plain C99; no C++ type and
+ * no C++ exception ever crosses it.
+ *
+ * Encoding (train a small network per segment of video, emit its bitstream):
+ *
+ *     NervEncoderSettings s;
+ *     nerv_encoder_default_settings(&s);
+ *     s.width = 1280; s.height = 720;
+ *     nerv_encoder_settings_set(&s, "arch", "hnerv");     // or plain field access
+ *     nerv_encoder_settings_set(&s, "size", "1.5M");
+ *     NervEncoder *enc;
+ *     if (nerv_encoder_open(&enc, &s) < 0) { puts(nerv_last_error()); ... }
+ *     for each picture: nerv_encoder_send_frame(enc, &pic);   // -EAGAIN: drain packets first
+ *     nerv_encoder_send_frame(enc, NULL);                       // flush: trains what is left
+ *     NervPacket pkt;
+ *     while ((ret = nerv_encoder_receive_packet(enc, &pkt)) >= 0) fwrite(pkt.data, 1, pkt.size, f);
+ *     // ret == NERV_ERROR_EOF at the end; -EAGAIN only before the flush
+ *     nerv_encoder_close(&enc);
+ *
+ * The bytes of all packets, concatenated in the order received, form a valid .nerv
+ * file (docs/container-format.md).
+ *
+ * Decoding:
+ *
+ *     NervDecoderSettings ds; nerv_decoder_default_settings(&ds);
+ *     NervDecoder *dec; nerv_decoder_open(&dec, &ds);
+ *     nerv_decoder_send_packet(dec, data, size);     // any whole chunks: a file, or packets
+ *     NervPicture pic;
+ *     while (nerv_decoder_receive_frame(dec, &pic) == 0) use(pic);   // in presentation order
+ *     nerv_decoder_decode_frame(dec, 17, &pic);      // random access to any frame received
+ *     nerv_decoder_close(&dec);
+ *
+ * Errors: every function returning int returns >= 0 on success and a negative
+ * errno value (-EINVAL, -ENOMEM, ...) or one of the NERV_ERROR_* codes on failure.
+ * nerv_last_error() then describes what went wrong, naming the offending setting or
+ * the malformed field of a stream.
+ *
+ * Thread safety: handles are independent; different handles may be used from
+ * different threads at the same time. One handle must not be used from two threads
+ * at once. nerv_last_error() is per thread. The torch intra-op thread count
+ * (settings.threads) is applied to the calling thread on every call that computes.
+ * Callbacks are invoked on the thread that called into the library.
+ */
+#ifndef NERV_NERV_H
+#define NERV_NERV_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(__GNUC__) || defined(__clang__)
+#define NERV_API __attribute__((visibility("default")))
+#else
+#define NERV_API
+#endif
+
+#define NERV_API_VERSION_MAJOR 1
+#define NERV_API_VERSION_MINOR 0
+#define NERV_API_VERSION ((NERV_API_VERSION_MAJOR << 16) | NERV_API_VERSION_MINOR)
+
+/** Library version string, e.g. "0.1.0". */
+NERV_API const char *nerv_version(void);
+/** NERV_API_VERSION of the library actually loaded (compare with the macro). */
+NERV_API unsigned nerv_api_version(void);
+
+/* Error codes beyond errno. Their values equal FFmpeg's AVERROR_EOF,
+ * AVERROR_INVALIDDATA and AVERROR_EXIT so a wrapper may pass them through. */
+#define NERV_MKTAG(a, b, c, d) ((int)((unsigned)(a) | ((unsigned)(b) << 8) | ((unsigned)(c) << 16) | ((unsigned)(d) << 24)))
+#define NERV_ERROR_EOF          (-NERV_MKTAG('E', 'O', 'F', ' ')) /**< no more output */
+#define NERV_ERROR_INVALIDDATA  (-NERV_MKTAG('I', 'N', 'D', 'A')) /**< malformed stream */
+#define NERV_ERROR_ABORTED      (-NERV_MKTAG('E', 'X', 'I', 'T')) /**< the abort callback asked to stop */
+
+/** Text of the last error on this thread ("" if none). Valid until the next call on this thread. */
+NERV_API const char *nerv_last_error(void);
+/** Short description of an error code (static string). */
+NERV_API const char *nerv_error_string(int code);
+
+/* ------------------------------------------------------------------------------ */
+/* Pictures                                                                        */
+
+typedef enum NervPixelFormat {
+    NERV_PIX_FMT_NONE    = -1, /**< decoder: use the stream's source format */
+    NERV_PIX_FMT_RGB24   = 0,  /**< one plane, packed R,G,B, 8 bit */
+    NERV_PIX_FMT_YUV420P = 1,  /**< three planes Y, U, V; chroma halved in both directions (rounded up) */
+    NERV_PIX_FMT_YUV444P = 2,  /**< three planes Y, U, V at full size */
+} NervPixelFormat;
+
+/** YCbCr matrix used to convert YUV pictures to the RGB the networks are trained on. */
+typedef enum NervColorMatrix {
+    NERV_MATRIX_BT601 = 0, /**< default (what FFmpeg assumes for unspecified SD/HD input) */
+    NERV_MATRIX_BT709 = 1,
+} NervColorMatrix;
+
+typedef enum NervColorRange {
+    NERV_RANGE_LIMITED = 0, /**< Y 16..235, chroma 16..240 (default) */
+    NERV_RANGE_FULL    = 1, /**< 0..255 */
+} NervColorRange;
+
+/**
+ * A picture: input to the encoder (caller-owned, read during the call only) or output
+ * of the decoder (library-owned, valid until the next receive/decode call or close).
+ */
+typedef struct NervPicture {
+    int width, height;
+    NervPixelFormat format;
+    NervColorMatrix matrix; /**< ignored for RGB24 */
+    NervColorRange range;   /**< ignored for RGB24 */
+    const uint8_t *data[3]; /**< planes; RGB24 uses data[0] only */
+    ptrdiff_t stride[3];    /**< bytes per row of each plane; may be negative */
+    int64_t pts;            /**< presentation time stamp, carried through unchanged */
+    int64_t frame_index;    /**< decoder output: 0-based index in the stream; ignored on input */
+} NervPicture;
+
+/* ------------------------------------------------------------------------------ */
+/* Callbacks                                                                       */
+
+typedef enum NervLogLevel {
+    NERV_LOG_ERROR = 0,
+    NERV_LOG_WARNING = 1,
+    NERV_LOG_INFO = 2,
+    NERV_LOG_VERBOSE = 3,
+    NERV_LOG_DEBUG = 4,
+} NervLogLevel;
+
+/** Receives one line of log text (no trailing newline). */
+typedef void (*NervLogCallback)(void *user_data, NervLogLevel level, const char *message);
+
+typedef enum NervPhase {
+    NERV_PHASE_TRAIN = 0,     /**< overfitting the network */
+    NERV_PHASE_FINETUNE = 1,  /**< fine-tuning after pruning */
+    NERV_PHASE_COMPRESS = 2,  /**< quantization + entropy coding + final evaluation */
+} NervPhase;
+
+typedef struct NervProgress {
+    int segment;         /**< 0-based index of the segment being encoded */
+    NervPhase phase;
+    int epoch;           /**< epochs completed in this phase (1-based after the first) */
+    int epochs;          /**< epochs of this phase */
+    double loss;         /**< mean training loss of the last epoch */
+    double psnr;         /**< PSNR (dB, RGB) of the training pass of the last epoch */
+    double learning_rate;
+    double elapsed_s;    /**< seconds since this segment started */
+    double eta_s;        /**< estimated seconds left for this segment (all phases) */
+} NervProgress;
+
+typedef void (*NervProgressCallback)(void *user_data, const NervProgress *progress);
+
+/** Polled at least once per training iteration and per decoded frame; return nonzero to abort. */
+typedef int (*NervAbortCallback)(void *user_data);
+
+typedef enum NervDevice {
+    NERV_DEVICE_AUTO = 0, /**< CUDA when available, else CPU */
+    NERV_DEVICE_CPU = 1,
+    NERV_DEVICE_CUDA = 2,
+} NervDevice;
+
+/* ------------------------------------------------------------------------------ */
+/* Encoder                                                                         */
+
+typedef struct NervEncoder NervEncoder;
+
+#define NERV_NAME_MAX 32
+#define NERV_PARAMS_MAX 1024
+
+/**
+ * Encoder settings. Fill with nerv_encoder_default_settings(), then change fields
+ * directly or by name with nerv_encoder_settings_set() (the names below; the same
+ * names are used by the nerv CLI as --name and by FFmpeg's nerv_enc as -name).
+ * Zero / empty means "the architecture's paper recipe" where stated.
+ */
+typedef struct NervEncoderSettings {
+    int width, height;         /**< "width","height": input frame size, 1..16384, required */
+    int fps_num, fps_den;      /**< "fps": frame rate (e.g. "25" or "30000/1001"), default 25/1 */
+    NervPixelFormat pixel_format; /**< "pix_fmt": format of the pictures sent: rgb24 (default), yuv420p, yuv444p */
+    NervColorMatrix matrix;    /**< "matrix": bt601 (default) or bt709, for YUV input */
+    NervColorRange range;      /**< "range": limited (default) or full, for YUV input */
+    char arch[NERV_NAME_MAX];  /**< "arch": nerv, hnerv (default), enerv */
+    char size[NERV_NAME_MAX];  /**< "size": parameter budget ("1.5M", "300k", "120000") or a preset
+                                    (nerv: S, M, L); "" = the architecture's default */
+    int epochs;                /**< "epochs": training epochs, 0 = recipe default (300), max 100000 */
+    double lr;                 /**< "lr": peak learning rate, 0 = recipe default, max 1 */
+    int batch_size;            /**< "batch": frames per iteration, 0 = recipe default, max 64 */
+    char loss[NERV_NAME_MAX];  /**< "loss": l2 or fusion6 (0.7 L1 + 0.3 (1-SSIM)), "" = recipe default */
+    double grad_clip;          /**< "grad_clip": max gradient norm, 0 = recipe default, <0 = off */
+    int seed;                  /**< "seed": random seed, default 1, 0..2^31-1 */
+    NervDevice device;         /**< "device": auto (default), cpu, cuda */
+    int threads;               /**< "threads": torch intra-op threads, 0 = all cores (default) */
+    int bf16;                  /**< "bf16": 1 = autocast to bfloat16 on CUDA (default 0) */
+    int segment_frames;        /**< "segment_frames": frames per independently coded segment,
+                                    0 = auto (up to 600 frames, buffer <= 2 GiB) */
+    double prune;              /**< "prune": fraction of weights removed by global magnitude pruning, 0..0.95 (default 0) */
+    int prune_epochs;          /**< "prune_epochs": fine-tune epochs after pruning, 0 = 10% of epochs (min 1) */
+    int qbits;                 /**< "qbits": bits for decoder weights, 2..16, 0 = store float32; default 8 */
+    int qbits_embed;           /**< "qbits_embed": bits for per-frame embeddings, 2..16, 0 = float32; default 6 */
+    char params[NERV_PARAMS_MAX]; /**< "params": expert and architecture options "key=value:key=value"
+                                       (docs/settings.md), e.g. "crop=1280x640:strides=5,4,4,2,2" */
+    NervLogCallback log_cb;   void *log_user;  NervLogLevel log_level; /**< default: no callback, INFO */
+    NervProgressCallback progress_cb; void *progress_user;
+    NervAbortCallback abort_cb; void *abort_user;
+    uint8_t reserved[128];     /**< zero; room to grow without breaking the ABI */
+} NervEncoderSettings;
+
+NERV_API void nerv_encoder_default_settings(NervEncoderSettings *settings);
+
+/**
+ * Set one setting by name from text, e.g. ("epochs", "300"), ("size", "1.5M"),
+ * ("device", "cuda"). Unknown names are looked up as expert params and appended to
+ * settings->params. Returns -EINVAL with a message naming the setting and its valid
+ * range when the value is invalid.
+ */
+NERV_API int nerv_encoder_settings_set(NervEncoderSettings *settings, const char *name, const char *value);
+
+/** Description of one settable encoder option (the single table used by the CLI and FFmpeg). */
+typedef struct NervOptionInfo {
+    const char *name;
+    const char *help;
+    const char *default_value; /**< textual default ("" = recipe default) */
+    const char *valid;         /**< valid range or values, as text */
+} NervOptionInfo;
+
+/** Number of entries in the option table. */
+NERV_API int nerv_encoder_option_count(void);
+/** Entry i (0 <= i < count), or NULL. */
+NERV_API const NervOptionInfo *nerv_encoder_option(int i);
+
+/** Validate settings and create an encoder. *out is NULL on failure. */
+NERV_API int nerv_encoder_open(NervEncoder **out, const NervEncoderSettings *settings);
+
+/**
+ * Bytes of the stream header (file magic + stream header chunk): the FFmpeg
+ * "extradata". Owned by the encoder, valid until close. Also the first packet.
+ */
+NERV_API int nerv_encoder_get_header(NervEncoder *enc, const uint8_t **data, size_t *size);
+
+/**
+ * Queue one picture (copied). pic == NULL flushes: what is buffered is trained and no
+ * more pictures are accepted. Returns -EAGAIN when the current segment is full and its
+ * packets must be received first (receive_packet then trains it).
+ */
+NERV_API int nerv_encoder_send_frame(NervEncoder *enc, const NervPicture *pic);
+
+typedef enum NervPacketType {
+    NERV_PACKET_STREAM_HEADER = 0, /**< file magic + stream header (once, first) */
+    NERV_PACKET_SEGMENT = 1,       /**< a segment's model: config + weights */
+    NERV_PACKET_FRAME = 2,         /**< one frame record (decodable given its segment) */
+} NervPacketType;
+
+typedef struct NervPacket {
+    const uint8_t *data;   /**< owned by the encoder, valid until the next receive_packet or close */
+    size_t size;
+    NervPacketType type;
+    int64_t pts;           /**< FRAME: the pts of the picture sent; otherwise the pts of the segment's first frame */
+    int64_t frame_index;   /**< FRAME: 0-based index in the stream; SEGMENT: its first frame */
+    int segment;           /**< 0-based segment index (-1 for the stream header) */
+} NervPacket;
+
+/**
+ * Get the next packet. Trains a segment first when one is complete (the segment is
+ * full, or the encoder was flushed): this call may then run for a long time and reports
+ * through the progress callback. Returns 0 and fills *pkt, -EAGAIN if more pictures are
+ * needed, NERV_ERROR_EOF after the flush when everything was returned, NERV_ERROR_ABORTED
+ * if the abort callback stopped training (the encoder is then unusable).
+ */
+NERV_API int nerv_encoder_receive_packet(NervEncoder *enc, NervPacket *pkt);
+
+/** Figures of the last trained segment (all -1 before the first). */
+typedef struct NervEncodeStats {
+    int64_t parameters;       /**< transmitted decoder parameters (incl. head), after pruning counted as stored */
+    int64_t embedding_values; /**< transmitted per-frame values, all frames of the segment */
+    int64_t encoder_parameters; /**< encoder-side only (not transmitted), e.g. HNeRV's ConvNeXt */
+    double psnr_trained;      /**< PSNR (dB) of the float model on the segment */
+    double psnr_final;        /**< PSNR (dB) after pruning + quantization: what the decoder outputs */
+    double ssim_final;
+    double train_seconds;
+    int64_t segment_bytes;    /**< bytes of the segment packet + its frame packets */
+    int frames;
+    uint8_t reserved[64];
+} NervEncodeStats;
+
+NERV_API int nerv_encoder_get_stats(NervEncoder *enc, NervEncodeStats *stats);
+
+/** Free the encoder and set *enc to NULL. NULL and *enc == NULL are allowed. */
+NERV_API void nerv_encoder_close(NervEncoder **enc);
+
+/* ------------------------------------------------------------------------------ */
+/* Decoder                                                                         */
+
+typedef struct NervDecoder NervDecoder;
+
+typedef struct NervDecoderSettings {
+    NervPixelFormat output_format; /**< NONE (default) = the stream's source format */
+    NervDevice device;             /**< auto (default), cpu, cuda */
+    int threads;                   /**< torch intra-op threads, 0 = all cores */
+    NervLogCallback log_cb;   void *log_user;  NervLogLevel log_level;
+    NervAbortCallback abort_cb; void *abort_user;
+    uint8_t reserved[128];
+} NervDecoderSettings;
+
+NERV_API void nerv_decoder_default_settings(NervDecoderSettings *settings);
+NERV_API int nerv_decoder_open(NervDecoder **out, const NervDecoderSettings *settings);
+
+/**
+ * Feed stream bytes: one or more whole chunks (the stream header, a segment, frame
+ * records), e.g. one packet or a whole file. The bytes are copied. Each frame record
+ * queues one output frame. Returns NERV_ERROR_INVALIDDATA (and keeps its previous state)
+ * on any malformed chunk.
+ */
+NERV_API int nerv_decoder_send_packet(NervDecoder *dec, const uint8_t *data, size_t size);
+
+/** Next frame in the order the frame records were sent: 0, -EAGAIN if none is queued. */
+NERV_API int nerv_decoder_receive_frame(NervDecoder *dec, NervPicture *out);
+
+/**
+ * Random access: decode frame `frame_index` of everything sent so far (its segment's
+ * model is rebuilt when needed). -ERANGE if no such frame was sent.
+ */
+NERV_API int nerv_decoder_decode_frame(NervDecoder *dec, int64_t frame_index, NervPicture *out);
+
+/** Drop queued output frames (after a seek); received streams stay available. */
+NERV_API void nerv_decoder_flush(NervDecoder *dec);
+
+NERV_API void nerv_decoder_close(NervDecoder **dec);
+
+/* ------------------------------------------------------------------------------ */
+/* Stream information without building a model                                     */
+
+typedef struct NervStreamInfo {
+    int width, height;         /**< decoded picture size */
+    int fps_num, fps_den;
+    NervPixelFormat source_format;
+    NervColorMatrix matrix;
+    NervColorRange range;
+    char arch[NERV_NAME_MAX];  /**< architecture of the first segment */
+    int64_t frames;            /**< frame records found (whole chunks only) */
+    int segments;              /**< segment chunks found */
+    int64_t parameters;        /**< transmitted decoder parameters, summed over segments */
+    int64_t bytes;             /**< bytes of whole, valid chunks (incl. header) */
+    double bpp;                /**< 8 * bytes / (width * height * frames); 0 if no frames */
+    int truncated;             /**< 1 if the data ended inside a chunk */
+    uint8_t reserved[64];
+} NervStreamInfo;
+
+/**
+ * Read stream information from the start of a stream (a whole file, or a prefix of
+ * it). Needs at least the stream header; scans chunk headers and checks CRCs.
+ */
+NERV_API int nerv_probe(const uint8_t *data, size_t size, NervStreamInfo *info);
+
+typedef struct NervSegmentInfo {
+    int index;              /**< 0-based */
+    int64_t first_frame;
+    int frames;             /**< frames of the segment (records present may be fewer if truncated) */
+    const char *arch;
+    int64_t parameters;     /**< stored tensor elements */
+    int64_t bytes;          /**< of the segment chunk */
+    const char *metadata;   /**< all metadata as "key = value" lines */
+} NervSegmentInfo;
+
+typedef void (*NervSegmentCallback)(void *user_data, const NervSegmentInfo *segment);
+
+/** Like nerv_probe, and calls `cb` for every segment found (strings valid during the call). */
+NERV_API int nerv_probe_segments(const uint8_t *data, size_t size, NervStreamInfo *info, NervSegmentCallback cb,
+                                 void *user_data);
+
+/* ------------------------------------------------------------------------------ */
+/* Architectures                                                                   */
+
+/** Number of registered architectures. */
+NERV_API int nerv_arch_count(void);
+/** Name of architecture i ("nerv", "hnerv", ...), or NULL. */
+NERV_API const char *nerv_arch_name(int i);
+/** One-line description of architecture i, or NULL. */
+NERV_API const char *nerv_arch_description(int i);
+
+typedef struct NervLayerInfo {
+    const char *name;     /**< module name, equal to its tensor-name prefix in the container */
+    const char *op;       /**< what it computes */
+    const char *output;   /**< output shape, e.g. "[B,68,2,4]" */
+    int64_t parameters;
+    int transmitted;      /**< 1: decoder side (stored), 0: encoder side (not stored) */
+} NervLayerInfo;
+
+typedef void (*NervLayerCallback)(void *user_data, const NervLayerInfo *layer);
+
+typedef struct NervArchInfo {
+    int64_t decoder_parameters;   /**< decoder-side network parameters incl. the head, counted as the
+                                       reference implementation counts them */
+    int64_t head_parameters;      /**< of which the output head */
+    int64_t fixed_parameters;     /**< of which fixed values the decoder rebuilds from the config
+                                       (not stored; e.g. E-NeRV's coordinate grid) */
+    int64_t embedding_values;     /**< transmitted per-frame values for all `frames` */
+    int64_t encoder_parameters;   /**< not transmitted */
+    int canvas_width, canvas_height; /**< size the network renders (>= the coded size) */
+    int coded_width, coded_height;   /**< size after an optional crop */
+    char summary[256];            /**< resolved key hyper-parameters, e.g. "fc_dim=68 strides=5,4,4,2,2" */
+    uint8_t reserved[64];
+} NervArchInfo;
+
+/**
+ * Resolve the architecture the settings describe for a segment of `frames` frames
+ * (size budget solved, widths rounded as the reference does), report each layer
+ * through layer_cb (may be NULL) and the totals in *info. Builds no weights.
+ */
+NERV_API int nerv_arch_describe(const NervEncoderSettings *settings, int frames, NervArchInfo *info,
+                                NervLayerCallback layer_cb, void *user_data);
+
+/* ------------------------------------------------------------------------------ */
+/* Metrics                                                                         */
+
+typedef struct NervMetrics {
+    double psnr;     /**< dB, RGB in [0,1]; 100 if identical */
+    double ssim;     /**< pytorch_msssim defaults: 11-tap Gaussian, sigma 1.5, K1 0.01, K2 0.03 */
+    double ms_ssim;  /**< 5 scales; -1 when the smaller side is <= 160 */
+    double mse;
+} NervMetrics;
+
+/** Compare two pictures of equal size (any formats; YUV is converted to RGB first). */
+NERV_API int nerv_compare_pictures(const NervPicture *a, const NervPicture *b, NervMetrics *out);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* NERV_NERV_H */

@@ -1,0 +1,272 @@
+// NervDecoder: accepts stream bytes as whole chunks (packets or a file), keeps every
+// segment and frame record it was given (the compressed stream is small), renders
+// frames in the order they arrived or any frame on request. One segment model is kept
+// built at a time.
+#include <cstring>
+#include <deque>
+#include <map>
+#include <memory>
+#include <vector>
+
+#include "api/api_guard.h"
+#include "codec/segment_decoder.h"
+#include "core/enum_value.h"
+#include "container/records.h"
+#include "image/picture.h"
+
+namespace {
+
+struct StoredSegment {
+    nerv::SegmentRecord record;
+    std::vector<uint8_t> chunk;               // its bytes, to recognise a re-sent segment
+    std::map<uint32_t, nerv::FrameRecord> frames;
+};
+
+}  // namespace
+
+struct NervDecoder {
+    NervDecoderSettings settings{};
+    nerv::Logger logger;
+    bool have_header = false;
+    nerv::StreamHeader header;
+    std::map<int64_t, StoredSegment> segments;  // by first frame
+    int64_t current_segment = -1;               // first frame of the segment frames attach to
+    std::deque<int64_t> queue;                  // stream frame indices to output
+    std::unique_ptr<nerv::SegmentDecoder> active;
+    int64_t active_segment = -1;
+    std::vector<float> rgb;
+    nerv::PictureBuffer out;
+};
+
+namespace {
+
+/** A parsed packet, committed only when all of it is valid. */
+struct PendingChunk {
+    nerv::ChunkType type;
+    nerv::StreamHeader header;
+    nerv::SegmentRecord segment;
+    std::vector<uint8_t> bytes;
+    nerv::FrameRecord frame;
+};
+
+StoredSegment *find_segment_of_frame(NervDecoder *d, int64_t frame_index, uint32_t *index_in_segment)
+{
+    auto it = d->segments.upper_bound(frame_index);
+    if (it == d->segments.begin())
+        return nullptr;
+    --it;
+    StoredSegment &s = it->second;
+    const int64_t rel = frame_index - it->first;
+    if (rel < 0 || rel >= s.record.frame_count)
+        return nullptr;
+    auto f = s.frames.find(static_cast<uint32_t>(rel));
+    if (f == s.frames.end())
+        return nullptr;
+    *index_in_segment = static_cast<uint32_t>(rel);
+    return &s;
+}
+
+void render_frame(NervDecoder *d, int64_t frame_index, NervPicture *out)
+{
+    uint32_t rel = 0;
+    StoredSegment *s = find_segment_of_frame(d, frame_index, &rel);
+    if (!s)
+        nerv::fail(-ERANGE, nerv::format("frame %lld has not been received", static_cast<long long>(frame_index)));
+    if (d->settings.abort_cb && d->settings.abort_cb(d->settings.abort_user))
+        nerv::fail(NERV_ERROR_ABORTED, "decoding aborted by the caller");
+    const int64_t first = s->record.first_frame;
+    if (!d->active || d->active_segment != first) {
+        d->active.reset();
+        nerv::DecodeOptions o;
+        o.device = d->settings.device;
+        o.threads = d->settings.threads;
+        o.logger = d->logger;
+        d->active = std::make_unique<nerv::SegmentDecoder>(d->header.width, d->header.height, s->record, o);
+        d->active_segment = first;
+    }
+    const nerv::FrameRecord &f = s->frames.at(rel);
+    d->active->render(f, &d->rgb);
+    const NervPixelFormat fmt =
+        d->settings.output_format == NERV_PIX_FMT_NONE ? d->header.source_format : d->settings.output_format;
+    nerv::rgb_float_to_picture(d->rgb.data(), d->header.width, d->header.height, fmt, d->header.matrix,
+                               d->header.range, &d->out);
+    *out = d->out.picture;
+    out->pts = f.pts;
+    out->frame_index = frame_index;
+}
+
+}  // namespace
+
+extern "C" {
+
+void nerv_decoder_default_settings(NervDecoderSettings *s)
+{
+    if (!s)
+        return;
+    std::memset(s, 0, sizeof(*s));
+    s->output_format = NERV_PIX_FMT_NONE;
+    s->device = NERV_DEVICE_AUTO;
+    s->log_level = NERV_LOG_INFO;
+}
+
+int nerv_decoder_open(NervDecoder **out, const NervDecoderSettings *settings)
+{
+    if (out)
+        *out = nullptr;
+    return nerv::guarded([&] {
+        if (!out || !settings)
+            nerv::fail_invalid_argument("nerv_decoder_open: NULL argument");
+        const NervDecoderSettings &s = *settings;
+        if (nerv::enum_value(s.output_format) < NERV_PIX_FMT_NONE || nerv::enum_value(s.output_format) > NERV_PIX_FMT_YUV444P)
+            nerv::fail_invalid_argument(nerv::format("decoder setting 'output_format' = %d is invalid: expected -1 "
+                                                     "(stream's) or 0..2",
+                                                     nerv::enum_value(s.output_format)));
+        if (nerv::enum_value(s.device) < NERV_DEVICE_AUTO || nerv::enum_value(s.device) > NERV_DEVICE_CUDA)
+            nerv::fail_invalid_argument(nerv::format("decoder setting 'device' = %d is invalid: expected 0..2",
+                                                     nerv::enum_value(s.device)));
+        if (s.threads < 0 || s.threads > 1024)
+            nerv::fail_invalid_argument(nerv::format("decoder setting 'threads' = %d is invalid: expected 0..1024",
+                                                     s.threads));
+        if (nerv::enum_value(s.log_level) < NERV_LOG_ERROR || nerv::enum_value(s.log_level) > NERV_LOG_DEBUG)
+            nerv::fail_invalid_argument(nerv::format("decoder setting 'log_level' = %d is invalid: expected 0..4",
+                                                     nerv::enum_value(s.log_level)));
+        auto d = std::make_unique<NervDecoder>();
+        d->settings = s;
+        d->logger.callback = s.log_cb;
+        d->logger.user_data = s.log_user;
+        d->logger.level = s.log_level;
+        *out = d.release();
+        return 0;
+    });
+}
+
+int nerv_decoder_send_packet(NervDecoder *dec, const uint8_t *data, size_t size)
+{
+    return nerv::guarded([&] {
+        if (!dec || (!data && size))
+            nerv::fail_invalid_argument("nerv_decoder_send_packet: NULL argument");
+        nerv::ChunkScanner scanner(data, size);
+        scanner.consume_file_prefix();  // packets are bare chunks; a whole file starts with the prefix
+        // Parse the whole packet first: a malformed chunk must leave the decoder unchanged.
+        std::vector<PendingChunk> pending;
+        bool header_seen = dec->have_header;
+        bool segment_seen = dec->current_segment >= 0;
+        size_t codecs = segment_seen ? dec->segments.at(dec->current_segment).record.frame_codecs.size() : 0;
+        nerv::ChunkView c;
+        while (scanner.next(&c)) {
+            PendingChunk p;
+            p.type = c.type;
+            switch (c.type) {
+            case nerv::ChunkType::StreamHeader:
+                p.header = nerv::parse_stream_header(c);
+                header_seen = true;
+                break;
+            case nerv::ChunkType::Segment:
+                if (!header_seen)
+                    nerv::fail_invalid_data("segment received before the stream header (extradata missing?)");
+                p.segment = nerv::parse_segment(c);
+                p.bytes.assign(c.payload, c.payload + c.payload_size);
+                codecs = p.segment.frame_codecs.size();
+                segment_seen = true;
+                break;
+            case nerv::ChunkType::Frame:
+                if (!segment_seen)
+                    nerv::fail_invalid_data("frame record received before any segment (start decoding at a segment)");
+                p.frame = nerv::parse_frame(c, codecs);
+                break;
+            }
+            pending.push_back(std::move(p));
+        }
+        if (scanner.truncated())
+            nerv::fail_invalid_data(nerv::format("packet ends inside a chunk at byte %zu of %zu", scanner.position(),
+                                                 size));
+        // Frame indices must fit their segment; check before committing.
+        int64_t seg_frames = segment_seen && dec->current_segment >= 0
+                                 ? dec->segments.at(dec->current_segment).record.frame_count
+                                 : 0;
+        for (const PendingChunk &p : pending) {
+            if (p.type == nerv::ChunkType::Segment)
+                seg_frames = p.segment.frame_count;
+            if (p.type == nerv::ChunkType::StreamHeader && dec->have_header && !dec->segments.empty() &&
+                (p.header.width != dec->header.width || p.header.height != dec->header.height))
+                nerv::fail_invalid_data("a second stream header with another picture size");
+            if (p.type == nerv::ChunkType::Frame && p.frame.index_in_segment >= seg_frames)
+                nerv::fail_invalid_data(nerv::format("frame record index %u is outside its segment of %lld frames",
+                                                     p.frame.index_in_segment, static_cast<long long>(seg_frames)));
+        }
+        for (PendingChunk &p : pending) {
+            switch (p.type) {
+            case nerv::ChunkType::StreamHeader:
+                dec->header = std::move(p.header);
+                dec->have_header = true;
+                break;
+            case nerv::ChunkType::Segment: {
+                const int64_t first = p.segment.first_frame;
+                auto it = dec->segments.find(first);
+                if (it == dec->segments.end() || it->second.chunk != p.bytes) {
+                    if (dec->active_segment == first)
+                        dec->active.reset(), dec->active_segment = -1;
+                    StoredSegment s;
+                    s.record = std::move(p.segment);
+                    s.chunk = std::move(p.bytes);
+                    dec->segments[first] = std::move(s);
+                }
+                dec->current_segment = first;
+                break;
+            }
+            case nerv::ChunkType::Frame: {
+                StoredSegment &s = dec->segments.at(dec->current_segment);
+                const int64_t index = s.record.first_frame + p.frame.index_in_segment;
+                s.frames[p.frame.index_in_segment] = std::move(p.frame);
+                dec->queue.push_back(index);
+                break;
+            }
+            }
+        }
+        return 0;
+    });
+}
+
+int nerv_decoder_receive_frame(NervDecoder *dec, NervPicture *out)
+{
+    return nerv::guarded([&] {
+        if (!dec || !out)
+            nerv::fail_invalid_argument("nerv_decoder_receive_frame: NULL argument");
+        if (dec->queue.empty())
+            return -EAGAIN;
+        // A frame that fails to render is consumed: the next call moves on.
+        const int64_t index = dec->queue.front();
+        dec->queue.pop_front();
+        render_frame(dec, index, out);
+        return 0;
+    });
+}
+
+int nerv_decoder_decode_frame(NervDecoder *dec, int64_t frame_index, NervPicture *out)
+{
+    return nerv::guarded([&] {
+        if (!dec || !out)
+            nerv::fail_invalid_argument("nerv_decoder_decode_frame: NULL argument");
+        render_frame(dec, frame_index, out);
+        return 0;
+    });
+}
+
+void nerv_decoder_flush(NervDecoder *dec)
+{
+    if (dec)
+        dec->queue.clear();
+}
+
+void nerv_decoder_close(NervDecoder **dec)
+{
+    if (!dec || !*dec)
+        return;
+    nerv::guarded([&] {
+        delete *dec;
+        return 0;
+    });
+    *dec = nullptr;
+}
+
+}  // extern "C"

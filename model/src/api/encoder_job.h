@@ -1,0 +1,19 @@
+// NervEncoderSettings -> the resolved job: validation, encoder-level expert params
+// (crop), the automatic segment length.
+#pragma once
+
+#include "codec/encode_job.h"
+
+namespace nerv {
+
+struct ResolvedEncoder {
+    EncodeJob job;
+    int input_width = 0, input_height = 0;
+    int crop_x = 0, crop_y = 0;   // top-left of the coded area in the input
+    int segment_frames = 0;       // resolved (never 0)
+};
+
+/** Validates everything that can be checked without building a model; throws -EINVAL. */
+ResolvedEncoder resolve_encoder(const NervEncoderSettings &s);
+
+}  // namespace nerv

@@ -1,0 +1,240 @@
+#include "api/encoder_settings.h"
+
+#include <cmath>
+#include <cstring>
+#include <string>
+
+#include "api/api_guard.h"
+#include "arch/arch_names.h"
+#include "core/enum_value.h"
+#include "core/key_values.h"
+
+namespace nerv {
+namespace {
+
+int parse_int_setting(const char *name, const char *value, long long lo, long long hi)
+{
+    int64_t v = 0;
+    if (!parse_int64(value, &v) || v < lo || v > hi)
+        fail_invalid_argument(format("setting '%s' = '%s' is invalid: expected an integer in [%lld, %lld]", name,
+                                     value, lo, hi));
+    return static_cast<int>(v);
+}
+
+double parse_double_setting(const char *name, const char *value, double lo, double hi)
+{
+    double v = 0;
+    if (!parse_double(value, &v) || v < lo || v > hi)
+        fail_invalid_argument(
+            format("setting '%s' = '%s' is invalid: expected a number in [%g, %g]", name, value, lo, hi));
+    return v;
+}
+
+template <typename Enum>
+Enum parse_choice(const char *name, const char *value, const char *const *choices, int n, const char *valid)
+{
+    for (int i = 0; i < n; ++i) {
+        if (std::strcmp(value, choices[i]) == 0)
+            return static_cast<Enum>(i);
+    }
+    fail_invalid_argument(format("setting '%s' = '%s' is invalid: expected one of %s", name, value, valid));
+}
+
+const char *const kPixFmts[] = {"rgb24", "yuv420p", "yuv444p"};
+const char *const kMatrices[] = {"bt601", "bt709"};
+const char *const kRanges[] = {"limited", "full"};
+const char *const kDevices[] = {"auto", "cpu", "cuda"};
+const char *const kLogLevels[] = {"error", "warning", "info", "verbose", "debug"};
+
+void set_fps(NervEncoderSettings *s, const char *value)
+{
+    std::string v(value);
+    size_t slash = v.find('/');
+    int64_t num = 0, den = 1;
+    bool ok = slash == std::string::npos ? parse_int64(v, &num)
+                                         : parse_int64(v.substr(0, slash), &num) && parse_int64(v.substr(slash + 1), &den);
+    if (!ok || num < 1 || den < 1 || num > 1000000 || den > 1000000)
+        fail_invalid_argument(format("setting 'fps' = '%s' is invalid: expected N or N/D with 1 <= N, D <= 1000000",
+                                     value));
+    s->fps_num = static_cast<int>(num);
+    s->fps_den = static_cast<int>(den);
+}
+
+void append_param(NervEncoderSettings *s, const char *name, const char *value)
+{
+    std::string p = s->params;
+    if (!p.empty())
+        p += ":";
+    p += std::string(name) + "=" + value;
+    copy_name(s->params, sizeof(s->params), p.c_str(), "params");
+}
+
+struct Option {
+    NervOptionInfo info;
+    void (*set)(NervEncoderSettings *s, const char *value);
+};
+
+// clang-format off
+const Option kOptions[] = {
+    {{"width", "input frame width", "", "1..16384 (required)"},
+     [](NervEncoderSettings *s, const char *v) { s->width = parse_int_setting("width", v, 1, 16384); }},
+    {{"height", "input frame height", "", "1..16384 (required)"},
+     [](NervEncoderSettings *s, const char *v) { s->height = parse_int_setting("height", v, 1, 16384); }},
+    {{"fps", "frame rate", "25", "N or N/D, 1..1000000"}, set_fps},
+    {{"pix_fmt", "format of the pictures sent", "rgb24", "rgb24, yuv420p, yuv444p"},
+     [](NervEncoderSettings *s, const char *v) { s->pixel_format = parse_choice<NervPixelFormat>("pix_fmt", v, kPixFmts, 3, "rgb24, yuv420p, yuv444p"); }},
+    {{"matrix", "YUV matrix of the input", "bt601", "bt601, bt709"},
+     [](NervEncoderSettings *s, const char *v) { s->matrix = parse_choice<NervColorMatrix>("matrix", v, kMatrices, 2, "bt601, bt709"); }},
+    {{"range", "YUV range of the input", "limited", "limited, full"},
+     [](NervEncoderSettings *s, const char *v) { s->range = parse_choice<NervColorRange>("range", v, kRanges, 2, "limited, full"); }},
+    {{"arch", "network architecture", "hnerv", "see `nerv arch --list`"},
+     [](NervEncoderSettings *s, const char *v) { copy_name(s->arch, sizeof(s->arch), v, "arch"); }},
+    {{"size", "parameter budget (1.5M, 300k, 120000) or preset (nerv: S, M, L)", "", "architecture default if empty"},
+     [](NervEncoderSettings *s, const char *v) { copy_name(s->size, sizeof(s->size), v, "size"); }},
+    {{"epochs", "training epochs", "", "1..100000; empty/0 = recipe (300)"},
+     [](NervEncoderSettings *s, const char *v) { s->epochs = parse_int_setting("epochs", v, 0, 100000); }},
+    {{"lr", "peak learning rate", "", "0 < lr <= 1; 0 = recipe"},
+     [](NervEncoderSettings *s, const char *v) { s->lr = parse_double_setting("lr", v, 0, 1); }},
+    {{"batch", "frames per training iteration", "", "1..64; 0 = recipe"},
+     [](NervEncoderSettings *s, const char *v) { s->batch_size = parse_int_setting("batch", v, 0, 64); }},
+    {{"loss", "training loss", "", "l2, fusion6 (0.7 L1 + 0.3 (1-SSIM)); empty = recipe"},
+     [](NervEncoderSettings *s, const char *v) { copy_name(s->loss, sizeof(s->loss), v, "loss"); }},
+    {{"grad_clip", "max gradient norm", "", "> 0; 0 = recipe; < 0 = off"},
+     [](NervEncoderSettings *s, const char *v) { s->grad_clip = parse_double_setting("grad_clip", v, -1, 1e6); }},
+    {{"seed", "random seed", "1", "0..2147483647"},
+     [](NervEncoderSettings *s, const char *v) { s->seed = parse_int_setting("seed", v, 0, 2147483647); }},
+    {{"device", "training device", "auto", "auto, cpu, cuda"},
+     [](NervEncoderSettings *s, const char *v) { s->device = parse_choice<NervDevice>("device", v, kDevices, 3, "auto, cpu, cuda"); }},
+    {{"threads", "torch intra-op threads (process-wide)", "0", "0 (all cores)..1024"},
+     [](NervEncoderSettings *s, const char *v) { s->threads = parse_int_setting("threads", v, 0, 1024); }},
+    {{"bf16", "autocast to bfloat16 on CUDA", "0", "0, 1"},
+     [](NervEncoderSettings *s, const char *v) { s->bf16 = parse_int_setting("bf16", v, 0, 1); }},
+    {{"segment_frames", "frames per independently decodable segment", "0", "0 (auto: <= 600 frames, <= 2 GiB buffer) .. 100000"},
+     [](NervEncoderSettings *s, const char *v) { s->segment_frames = parse_int_setting("segment_frames", v, 0, 100000); }},
+    {{"prune", "fraction of weights removed by global magnitude pruning", "0", "0..0.95"},
+     [](NervEncoderSettings *s, const char *v) { s->prune = parse_double_setting("prune", v, 0, 0.95); }},
+    {{"prune_epochs", "fine-tune epochs after pruning", "", "1..100000; 0 = 10% of epochs"},
+     [](NervEncoderSettings *s, const char *v) { s->prune_epochs = parse_int_setting("prune_epochs", v, 0, 100000); }},
+    {{"qbits", "bits per decoder weight", "8", "0 (float32), 2..16"},
+     [](NervEncoderSettings *s, const char *v) { s->qbits = parse_int_setting("qbits", v, 0, 16); }},
+    {{"qbits_embed", "bits per embedding value", "6", "0 (float32), 2..16"},
+     [](NervEncoderSettings *s, const char *v) { s->qbits_embed = parse_int_setting("qbits_embed", v, 0, 16); }},
+    {{"log_level", "library log verbosity", "info", "error, warning, info, verbose, debug"},
+     [](NervEncoderSettings *s, const char *v) { s->log_level = parse_choice<NervLogLevel>("log_level", v, kLogLevels, 5, "error, warning, info, verbose, debug"); }},
+    {{"params", "expert/architecture options key=value:key=value (docs/settings.md)", "", "e.g. crop=1280x640:strides=5,4,4,2,2"},
+     [](NervEncoderSettings *s, const char *v) { copy_name(s->params, sizeof(s->params), v, "params"); }},
+};
+// clang-format on
+constexpr int kOptionCount = sizeof(kOptions) / sizeof(kOptions[0]);
+
+}  // namespace
+
+void copy_name(char *dst, size_t cap, const char *src, const char *field)
+{
+    const size_t n = std::strlen(src);
+    if (n >= cap)
+        fail_invalid_argument(format("setting '%s' is too long (%zu characters, at most %zu)", field, n, cap - 1));
+    std::memcpy(dst, src, n + 1);
+}
+
+void default_encoder_settings(NervEncoderSettings *s)
+{
+    std::memset(s, 0, sizeof(*s));
+    s->fps_num = 25;
+    s->fps_den = 1;
+    s->pixel_format = NERV_PIX_FMT_RGB24;
+    s->matrix = NERV_MATRIX_BT601;
+    s->range = NERV_RANGE_LIMITED;
+    std::strcpy(s->arch, "hnerv");
+    s->seed = 1;
+    s->device = NERV_DEVICE_AUTO;
+    s->qbits = 8;
+    s->qbits_embed = 6;
+    s->log_level = NERV_LOG_INFO;
+}
+
+void set_encoder_setting(NervEncoderSettings *s, const char *name, const char *value)
+{
+    if (!s || !name || !value)
+        fail_invalid_argument("nerv_encoder_settings_set: NULL argument");
+    for (const Option &o : kOptions) {
+        if (std::strcmp(o.info.name, name) == 0) {
+            o.set(s, value);
+            return;
+        }
+    }
+    // Architecture and expert options ride in params; the encoder checks them at open.
+    if (std::strchr(name, ':') || std::strchr(name, '=') || std::strchr(value, ':'))
+        fail_invalid_argument(format("setting '%s': names and values of expert params cannot contain ':' or '='",
+                                     name));
+    append_param(s, name, value);
+}
+
+void validate_encoder_settings(const NervEncoderSettings &s)
+{
+    auto range_check = [](const char *name, double v, double lo, double hi) {
+        if (!(v >= lo && v <= hi))
+            fail_invalid_argument(format("setting '%s' = %g is out of range [%g, %g]", name, v, lo, hi));
+    };
+    if (s.width < 1 || s.height < 1)
+        fail_invalid_argument(format("settings 'width' and 'height' are required (got %dx%d); valid 1..16384",
+                                     s.width, s.height));
+    range_check("width", s.width, 1, 16384);
+    range_check("height", s.height, 1, 16384);
+    range_check("fps", s.fps_num, 1, 1000000);
+    range_check("fps (denominator)", s.fps_den, 1, 1000000);
+    range_check("pix_fmt", enum_value(s.pixel_format), 0, 2);
+    range_check("matrix", enum_value(s.matrix), 0, 1);
+    range_check("range", enum_value(s.range), 0, 1);
+    if (memchr(s.arch, '\0', sizeof(s.arch)) == nullptr || !arch_exists(s.arch))
+        fail_invalid_argument(format("setting 'arch' = '%.*s' is unknown; valid: %s", (int)sizeof(s.arch), s.arch,
+                                     arch_name_list().c_str()));
+    if (memchr(s.size, '\0', sizeof(s.size)) == nullptr || memchr(s.loss, '\0', sizeof(s.loss)) == nullptr ||
+        memchr(s.params, '\0', sizeof(s.params)) == nullptr)
+        fail_invalid_argument("settings 'size', 'loss' and 'params' must be NUL-terminated");
+    range_check("epochs", s.epochs, 0, 100000);
+    range_check("lr", s.lr, 0, 1);
+    range_check("batch", s.batch_size, 0, 64);
+    if (s.loss[0] && std::strcmp(s.loss, "l2") && std::strcmp(s.loss, "fusion6"))
+        fail_invalid_argument(format("setting 'loss' = '%s' is invalid: expected l2 or fusion6", s.loss));
+    range_check("grad_clip", s.grad_clip, -1, 1e6);
+    range_check("seed", s.seed, 0, 2147483647.0);
+    range_check("device", enum_value(s.device), 0, 2);
+    range_check("threads", s.threads, 0, 1024);
+    range_check("bf16", s.bf16, 0, 1);
+    range_check("segment_frames", s.segment_frames, 0, 100000);
+    range_check("prune", s.prune, 0, 0.95);
+    range_check("prune_epochs", s.prune_epochs, 0, 100000);
+    if (s.qbits != 0)
+        range_check("qbits", s.qbits, 2, 16);
+    if (s.qbits_embed != 0)
+        range_check("qbits_embed", s.qbits_embed, 2, 16);
+    range_check("log_level", enum_value(s.log_level), 0, 4);
+    KeyValues::parse(s.params);  // syntax only; the keys are checked when the model is resolved
+}
+
+int encoder_option_count() { return kOptionCount; }
+const NervOptionInfo *encoder_option(int i) { return i >= 0 && i < kOptionCount ? &kOptions[i].info : nullptr; }
+
+}  // namespace nerv
+
+extern "C" {
+
+void nerv_encoder_default_settings(NervEncoderSettings *settings)
+{
+    if (settings)
+        nerv::default_encoder_settings(settings);
+}
+
+int nerv_encoder_settings_set(NervEncoderSettings *settings, const char *name, const char *value)
+{
+    return nerv::guarded([&] {
+        nerv::set_encoder_setting(settings, name, value);
+        return 0;
+    });
+}
+
+int nerv_encoder_option_count(void) { return nerv::encoder_option_count(); }
+const NervOptionInfo *nerv_encoder_option(int i) { return nerv::encoder_option(i); }
+
+}  // extern "C"

@@ -1,0 +1,51 @@
+#include "arch/video_model.h"
+
+#include "train/loss.h"
+
+namespace nerv {
+
+TrainStep VideoModelImpl::train_step(const FrameBatch &batch, const LossFunction &loss, int coded_height,
+                                     int coded_width)
+{
+    FrameBatch b = batch;
+    for (auto &kv : embed(batch))
+        b.inputs[kv.first] = kv.second;
+    torch::Tensor out = render(b);
+    namespace I = torch::indexing;
+    torch::Tensor out_c = out.index({I::Slice(), I::Slice(), I::Slice(0, coded_height), I::Slice(0, coded_width)});
+    torch::Tensor gt_c =
+        batch.frames.index({I::Slice(), I::Slice(), I::Slice(0, coded_height), I::Slice(0, coded_width)});
+    return {loss(out_c, gt_c), out};
+}
+
+ParameterCounts count_parameters(VideoModelImpl &model)
+{
+    ParameterCounts c;
+    const std::string head = model.head_prefix() + ".";
+    for (const auto &p : model.named_parameters(true)) {
+        const int64_t n = p.value().numel();
+        if (model.is_transmitted(p.key())) {
+            c.transmitted += n;
+            if (p.key().compare(0, head.size(), head) == 0)
+                c.head += n;
+        } else {
+            c.encoder += n;
+        }
+    }
+    auto buffers = model.named_buffers(true);
+    for (const auto &name : model.reference_counted_buffers()) {
+        if (const torch::Tensor *b = buffers.find(name))
+            c.fixed += b->numel();
+    }
+    return c;
+}
+
+std::string shape_text(const std::vector<int64_t> &dims)
+{
+    std::string s = "[B";
+    for (int64_t d : dims)
+        s += "," + std::to_string(d);
+    return s + "]";
+}
+
+}  // namespace nerv

@@ -1,0 +1,50 @@
+#include "codec/arch_description.h"
+
+#include "arch/registry.h"
+#include "codec/model_weights.h"
+#include "core/error.h"
+
+namespace nerv {
+
+ArchDescription describe_arch(const EncodeJob &job, int64_t frames)
+{
+    const ArchEntry *entry = find_arch(job.arch);
+    if (!entry)
+        fail_invalid_argument(format("setting 'arch' = '%s' is unknown", job.arch.c_str()));
+    if (frames < 1)
+        fail_invalid_argument(format("frames = %lld is invalid: expected >= 1", static_cast<long long>(frames)));
+    const KeyValues params = KeyValues::parse(job.arch_params);
+    ArchRequest request;
+    request.width = job.width;
+    request.height = job.height;
+    request.frames = frames;
+    request.size = job.size;
+    request.params = &params;
+    VideoModel model;
+    {
+        std::lock_guard<std::mutex> lock(model_construction_mutex());
+        model = entry->create(request);
+    }
+    params.check_all_used(("arch " + job.arch).c_str());
+
+    ArchDescription d;
+    for (const LayerInfo &l : model->layers())
+        d.layers.push_back({l.name, l.op, l.output, l.parameters, l.transmitted});
+    const ParameterCounts c = count_parameters(*model);
+    d.decoder_parameters = c.transmitted + c.fixed;
+    d.fixed_parameters = c.fixed;
+    d.head_parameters = c.head;
+    d.encoder_parameters = c.encoder;
+    for (const auto &spec : model->frame_tensors()) {
+        int64_t v = frames;
+        for (int64_t x : spec.shape)
+            v *= x;
+        d.embedding_values += v;
+    }
+    d.canvas_width = model->canvas_width();
+    d.canvas_height = model->canvas_height();
+    d.summary = model->summary();
+    return d;
+}
+
+}  // namespace nerv

@@ -1,0 +1,38 @@
+// Everything a segment encode needs, resolved from NervEncoderSettings by api/.
+// Torch-free so the C API layer compiles without LibTorch.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+
+#include "core/logger.h"
+#include "nerv/nerv.h"
+
+namespace nerv {
+
+struct EncodeJob {
+    int width = 0, height = 0;     // coded frame size (after any crop)
+    std::string arch;
+    std::string size;              // budget or preset; "" = architecture default
+    std::string arch_params;       // "k=v:k=v" for the architecture (encoder-level keys removed)
+    // Recipe overrides; 0 / "" keep the architecture's paper recipe.
+    int epochs = 0;
+    double lr = 0;
+    int batch_size = 0;
+    std::string loss;
+    double grad_clip = 0;          // < 0: off
+    int seed = 1;
+    NervDevice device = NERV_DEVICE_AUTO;
+    int threads = 0;
+    bool bf16 = false;
+    double prune = 0;
+    int prune_epochs = 0;
+    int qbits = 8;
+    int qbits_embed = 6;
+    Logger logger;
+    std::function<void(const NervProgress &)> progress;  // may be empty
+    std::function<bool()> should_abort;                  // may be empty
+};
+
+}  // namespace nerv

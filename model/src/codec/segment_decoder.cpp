@@ -1,0 +1,108 @@
+#include "codec/segment_decoder.h"
+
+#include "arch/registry.h"
+#include "codec/model_weights.h"
+#include "compress/tensor_codec.h"
+#include "core/error.h"
+#include "train/device.h"
+
+namespace nerv {
+
+struct SegmentDecoder::Impl {
+    int width = 0, height = 0;
+    int64_t frame_count = 0;
+    torch::Device device = torch::kCPU;
+    VideoModel model;
+    std::vector<FrameTensorSpec> specs;
+    std::vector<FrameTensorDecoder> frame_decoders;
+    int64_t parameters = 0;
+    std::string arch;
+    int threads = 0;
+};
+
+SegmentDecoder::SegmentDecoder(int width, int height, const SegmentRecord &segment, const DecodeOptions &opts)
+    : impl_(std::make_unique<Impl>())
+{
+    Impl &s = *impl_;
+    s.width = width;
+    s.height = height;
+    s.frame_count = segment.frame_count;
+    s.threads = opts.threads;
+    s.device = resolve_device(opts.device);
+    apply_thread_setting(opts.threads);
+
+    s.arch = segment.meta.get_string("model.arch");
+    const ArchEntry *entry = find_arch(s.arch);
+    if (!entry)
+        fail_invalid_data(format("segment: unknown architecture '%s' (this libnerv knows: %s)", s.arch.c_str(),
+                                 [] {
+                                     std::string names;
+                                     for (const auto &e : arch_registry())
+                                         names += (names.empty() ? "" : ", ") + std::string(e.name);
+                                     return names;
+                                 }()
+                                     .c_str()));
+    {
+        std::lock_guard<std::mutex> lock(model_construction_mutex());
+        s.model = entry->load(segment.meta, /*with_encoder=*/false);
+    }
+    if (s.model->canvas_width() < width || s.model->canvas_height() < height)
+        fail_invalid_data(format("segment: model canvas %dx%d is smaller than the picture %dx%d",
+                                 s.model->canvas_width(), s.model->canvas_height(), width, height));
+    load_model_weights(*s.model, segment.tensors);
+    s.parameters = count_parameters(*s.model).transmitted;
+    s.model->to(s.device);
+    s.model->eval();
+
+    s.specs = s.model->frame_tensors();
+    if (s.specs.size() != segment.frame_codecs.size())
+        fail_invalid_data(format("segment: %zu per-frame tensors stored, the %s model needs %zu",
+                                 segment.frame_codecs.size(), s.arch.c_str(), s.specs.size()));
+    for (size_t i = 0; i < s.specs.size(); ++i) {
+        const TensorEntry &c = segment.frame_codecs[i];
+        if (c.name != s.specs[i].name || c.shape != s.specs[i].shape)
+            fail_invalid_data(format("segment: per-frame tensor %zu is '%s' %s, the model needs '%s' %s", i,
+                                     c.name.c_str(), shape_text(c.shape).c_str(), s.specs[i].name.c_str(),
+                                     shape_text(s.specs[i].shape).c_str()));
+        s.frame_decoders.emplace_back(c.payload.data(), c.payload.size(), s.frame_count, c.shape);
+    }
+    opts.logger.log(NERV_LOG_VERBOSE, "segment decoder: %s, %lld parameters, %lld frames, device %s", s.arch.c_str(),
+                    static_cast<long long>(s.parameters), static_cast<long long>(s.frame_count),
+                    s.device.str().c_str());
+}
+
+SegmentDecoder::~SegmentDecoder() = default;
+
+void SegmentDecoder::render(const FrameRecord &frame, std::vector<float> *rgb)
+{
+    Impl &s = *impl_;
+    if (frame.index_in_segment >= s.frame_count)
+        fail_invalid_data(format("frame record: index %u outside its segment of %lld frames", frame.index_in_segment,
+                                 static_cast<long long>(s.frame_count)));
+    if (frame.payloads.size() != s.frame_decoders.size())
+        fail_invalid_data(format("frame record: %zu tensors, the segment needs %zu", frame.payloads.size(),
+                                 s.frame_decoders.size()));
+    apply_thread_setting(s.threads);
+    c10::InferenceMode inference;
+    FrameBatch b;
+    b.index = torch::full({1}, static_cast<float>(frame.index_in_segment), torch::kFloat32).to(s.device);
+    b.frame_count = s.frame_count;
+    for (size_t i = 0; i < s.frame_decoders.size(); ++i) {
+        std::vector<float> v =
+            s.frame_decoders[i].decode(frame.index_in_segment, frame.payloads[i].data(), frame.payloads[i].size());
+        std::vector<int64_t> shape = {1};
+        shape.insert(shape.end(), s.specs[i].shape.begin(), s.specs[i].shape.end());
+        b.inputs[s.specs[i].name] = torch::from_blob(v.data(), shape, torch::kFloat32).clone().to(s.device);
+    }
+    namespace I = torch::indexing;
+    const torch::Tensor out = s.model->render(b)
+                                  .index({0, I::Slice(), I::Slice(0, s.height), I::Slice(0, s.width)})
+                                  .to(torch::kCPU, torch::kFloat32)
+                                  .contiguous();
+    rgb->assign(out.data_ptr<float>(), out.data_ptr<float>() + out.numel());
+}
+
+int64_t SegmentDecoder::parameters() const { return impl_->parameters; }
+const std::string &SegmentDecoder::arch() const { return impl_->arch; }
+
+}  // namespace nerv

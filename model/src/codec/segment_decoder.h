@@ -1,0 +1,38 @@
+// Rebuilds one segment's model from its chunk (architecture from the stored config,
+// weights from the coded tensors) and renders its frames. Torch-free interface.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "container/records.h"
+#include "core/logger.h"
+
+namespace nerv {
+
+struct DecodeOptions {
+    NervDevice device = NERV_DEVICE_AUTO;
+    int threads = 0;
+    Logger logger;
+};
+
+class SegmentDecoder {
+public:
+    /** Throws NERV_ERROR_INVALIDDATA when the segment does not describe a valid model. */
+    SegmentDecoder(int width, int height, const SegmentRecord &segment, const DecodeOptions &opts);
+    ~SegmentDecoder();
+    SegmentDecoder(const SegmentDecoder &) = delete;
+    SegmentDecoder &operator=(const SegmentDecoder &) = delete;
+
+    /** Render a frame as planar float RGB in [0,1]: 3 * height * width values. */
+    void render(const FrameRecord &frame, std::vector<float> *rgb);
+    int64_t parameters() const;
+    const std::string &arch() const;
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace nerv

@@ -1,0 +1,296 @@
+#include "codec/segment_encoder.h"
+
+#include <chrono>
+#include <cmath>
+
+#include "arch/registry.h"
+#include "codec/model_weights.h"
+#include "codec/segment_decoder.h"
+#include "compress/tensor_codec.h"
+#include "container/records.h"
+#include "core/error.h"
+#include "metrics/psnr.h"
+#include "metrics/ssim.h"
+#include "train/device.h"
+#include "train/prune.h"
+#include "train/trainer.h"
+
+namespace nerv {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+TrainRecipe resolve_recipe(const ArchEntry &entry, const EncodeJob &job)
+{
+    TrainRecipe r = entry.recipe();
+    if (job.epochs > 0)
+        r.epochs = job.epochs;
+    if (job.lr > 0)
+        r.lr = job.lr;
+    if (job.batch_size > 0)
+        r.batch_size = job.batch_size;
+    if (!job.loss.empty() && !parse_loss(job.loss, &r.loss))
+        fail_invalid_argument(format("setting 'loss' = '%s' is invalid: expected l2 or fusion6", job.loss.c_str()));
+    if (job.grad_clip > 0)
+        r.grad_clip = job.grad_clip;
+    else if (job.grad_clip < 0)
+        r.grad_clip = 0;
+    return r;
+}
+
+/** Edge-replicate [N,3,H,W] to [N,3,Hc,Wc] (works for uint8, unlike replication padding). */
+torch::Tensor pad_to_canvas(const torch::Tensor &frames, int64_t hc, int64_t wc)
+{
+    const int64_t h = frames.size(2), w = frames.size(3);
+    if (hc == h && wc == w)
+        return frames;
+    const auto opts = torch::TensorOptions().dtype(torch::kLong).device(frames.device());
+    const torch::Tensor rows = torch::arange(hc, opts).clamp_max(h - 1);
+    const torch::Tensor cols = torch::arange(wc, opts).clamp_max(w - 1);
+    return frames.index_select(2, rows).index_select(3, cols).contiguous();
+}
+
+}  // namespace
+
+int64_t frame_buffer_bytes(int width, int height) { return 3 * static_cast<int64_t>(width) * height; }
+
+struct SegmentEncoder::Impl {
+    EncodeJob job;
+    torch::Device device = torch::kCPU;
+    std::vector<torch::Tensor> frames;  // [3,H,W] uint8 on the training device
+    std::vector<int64_t> pts;
+};
+
+SegmentEncoder::SegmentEncoder(const EncodeJob &job) : impl_(std::make_unique<Impl>())
+{
+    impl_->job = job;
+    impl_->device = resolve_device(job.device);
+}
+
+SegmentEncoder::~SegmentEncoder() = default;
+
+void SegmentEncoder::add_frame(const uint8_t *rgb_planar, int64_t pts)
+{
+    const EncodeJob &j = impl_->job;
+    torch::Tensor f = torch::from_blob(const_cast<uint8_t *>(rgb_planar), {3, j.height, j.width}, torch::kUInt8);
+    impl_->frames.push_back(f.to(impl_->device, /*non_blocking=*/false, /*copy=*/true));
+    impl_->pts.push_back(pts);
+}
+
+int64_t SegmentEncoder::buffered() const { return static_cast<int64_t>(impl_->frames.size()); }
+
+EncodedSegment SegmentEncoder::encode(int64_t first_frame, int segment_index)
+{
+    Impl &s = *impl_;
+    const EncodeJob &job = s.job;
+    const int64_t n = buffered();
+    if (n == 0)
+        fail(-EIO, "encode: no frames buffered");
+    apply_thread_setting(job.threads);
+    const auto t0 = Clock::now();
+    auto elapsed = [&] { return std::chrono::duration<double>(Clock::now() - t0).count(); };
+
+    // 1. Resolve and build the architecture for this segment (budgets may count its frames).
+    const ArchEntry *entry = find_arch(job.arch);
+    if (!entry)
+        fail_invalid_argument(format("setting 'arch' = '%s' is unknown", job.arch.c_str()));
+    const KeyValues params = KeyValues::parse(job.arch_params);
+    ArchRequest request;
+    request.width = job.width;
+    request.height = job.height;
+    request.frames = n;
+    request.size = job.size;
+    request.params = &params;
+    VideoModel model;
+    {
+        std::lock_guard<std::mutex> lock(model_construction_mutex());
+        torch::manual_seed(static_cast<uint64_t>(job.seed));
+        model = entry->create(request);
+    }
+    params.check_all_used(("arch " + job.arch).c_str());
+    const TrainRecipe recipe = resolve_recipe(*entry, job);
+    const ParameterCounts counts = count_parameters(*model);
+    job.logger.log(NERV_LOG_INFO, "segment %d: %lld frames, %s %s, %lld parameters (+%lld encoder-side), %d epochs on %s",
+                   segment_index, static_cast<long long>(n), job.arch.c_str(), model->summary().c_str(),
+                   static_cast<long long>(counts.transmitted), static_cast<long long>(counts.encoder), recipe.epochs,
+                   s.device.str().c_str());
+
+    // 2. Frames on the canvas the model renders.
+    torch::Tensor frames = torch::stack(s.frames);
+    s.frames.clear();
+    frames = pad_to_canvas(frames, model->canvas_height(), model->canvas_width());
+    model->to(s.device);
+
+    // 3. Overfit, then prune and fine-tune.
+    const int finetune_epochs =
+        job.prune > 0 ? (job.prune_epochs > 0 ? job.prune_epochs : std::max(1, recipe.epochs / 10)) : 0;
+    TrainOptions topts;
+    topts.recipe = recipe;
+    topts.device = s.device;
+    topts.bf16 = job.bf16;
+    topts.seed = static_cast<uint64_t>(job.seed);
+    topts.coded_height = job.height;
+    topts.coded_width = job.width;
+    topts.segment = segment_index;
+    topts.epochs_after = finetune_epochs;
+    topts.logger = &job.logger;
+    topts.progress = job.progress;
+    topts.should_abort = job.should_abort;
+    const TrainResult trained = train_model(*model, frames, topts);
+
+    PruneMasks masks;
+    if (job.prune > 0) {
+        masks = PruneMasks::global_magnitude(*model, job.prune);
+        job.logger.log(NERV_LOG_INFO, "segment %d: pruned %lld of %lld weights (%.1f%%), fine-tuning %d epochs",
+                       segment_index, static_cast<long long>(masks.pruned()), static_cast<long long>(masks.total()),
+                       100.0 * masks.pruned() / std::max<int64_t>(1, masks.total()), finetune_epochs);
+        TrainOptions f = topts;
+        f.recipe.epochs = finetune_epochs;
+        f.recipe.schedule.warmup_fraction = 0;  // NeRV fine-tunes pruned models without warm-up
+        f.phase = NERV_PHASE_FINETUNE;
+        f.epochs_after = 0;
+        f.masks = &masks;
+        f.elapsed_before = elapsed();
+        train_model(*model, frames, f);
+    }
+    const double train_seconds = elapsed();
+    if (job.progress) {
+        NervProgress p{};
+        p.segment = segment_index;
+        p.phase = NERV_PHASE_COMPRESS;
+        p.elapsed_s = train_seconds;
+        job.progress(p);
+    }
+
+    // 4. Per-frame tensors from the trained encoder side, and the float model's quality.
+    model->eval();
+    const std::vector<FrameTensorSpec> specs = model->frame_tensors();
+    std::vector<std::vector<torch::Tensor>> per_spec(specs.size());
+    double psnr_float_sum = 0;
+    const int64_t eval_batch = std::max(1, recipe.batch_size);
+    {
+        torch::NoGradGuard no_grad;
+        namespace I = torch::indexing;
+        for (int64_t b0 = 0; b0 < n; b0 += eval_batch) {
+            const int64_t b1 = std::min(n, b0 + eval_batch);
+            const torch::Tensor idx = torch::arange(b0, b1, torch::TensorOptions().dtype(torch::kLong)).to(s.device);
+            FrameBatch b;
+            b.frames = frames_to_float(frames, idx);
+            b.index = idx.to(torch::kFloat32);
+            b.frame_count = n;
+            auto embedded = model->embed(b);
+            for (size_t i = 0; i < specs.size(); ++i) {
+                auto it = embedded.find(specs[i].name);
+                if (it == embedded.end())
+                    fail(-EIO, format("%s: embed() did not produce '%s'", job.arch.c_str(), specs[i].name.c_str()));
+                per_spec[i].push_back(it->second.to(torch::kCPU, torch::kFloat32));
+            }
+            b.inputs = embedded;
+            const torch::Tensor out = model->render(b).to(torch::kFloat32).clamp(0, 1);
+            const auto crop = [&](const torch::Tensor &t) {
+                return t.index({I::Slice(), I::Slice(), I::Slice(0, job.height), I::Slice(0, job.width)});
+            };
+            psnr_float_sum += psnr(crop(out), crop(b.frames)).sum().item<double>();
+        }
+    }
+
+    // 5. Code weights and per-frame tensors.
+    SegmentRecord record;
+    record.first_frame = first_frame;
+    record.frame_count = static_cast<uint32_t>(n);
+    record.meta.set_string("model.arch", job.arch);
+    model->write_config(record.meta);
+    record.meta.set_int("segment.width", job.width);
+    record.meta.set_int("segment.height", job.height);
+    record.meta.set_int("train.epochs", recipe.epochs);
+    record.meta.set_string("train.loss", loss_name(recipe.loss));
+    record.meta.set_float("train.lr", recipe.lr);
+    record.meta.set_int("train.batch", recipe.batch_size);
+    record.meta.set_int("train.seed", job.seed);
+    record.meta.set_float("train.prune", job.prune);
+    record.meta.set_float("train.psnr", trained.psnr);
+    record.meta.set_float("train.psnr_float", psnr_float_sum / n);
+    record.meta.set_int("quant.bits", job.qbits);
+    record.meta.set_int("quant.bits_embed", job.qbits_embed);
+    record.tensors = encode_model_weights(*model, job.qbits, job.prune > 0);
+
+    std::vector<FrameTensorEncoding> frame_codes;
+    for (size_t i = 0; i < specs.size(); ++i) {
+        const torch::Tensor stacked = torch::cat(per_spec[i]).contiguous();
+        TensorCodingOptions o;
+        o.bits = specs[i].quantize ? job.qbits_embed : 0;
+        frame_codes.push_back(encode_frame_tensor(stacked.data_ptr<float>(), n, specs[i].shape, o));
+        record.frame_codecs.push_back({specs[i].name, specs[i].shape, frame_codes.back().codec_payload});
+    }
+
+    EncodedSegment out;
+    out.segment_chunk = write_segment_chunk(record);
+    out.pts = s.pts;
+    std::vector<FrameRecord> frame_records(n);
+    for (int64_t i = 0; i < n; ++i) {
+        FrameRecord &f = frame_records[i];
+        f.index_in_segment = static_cast<uint32_t>(i);
+        f.pts = s.pts[i];
+        for (auto &fc : frame_codes)
+            f.payloads.push_back(fc.frame_payloads[i]);
+        out.frame_chunks.push_back(write_frame_chunk(f));
+    }
+    s.pts.clear();
+
+    // 6. Decode what was written, through the decoder's own code path, to report what a
+    //    viewer gets (8-bit output) — and to prove the chunks decode.
+    ChunkScanner scanner(out.segment_chunk.data(), out.segment_chunk.size());
+    ChunkView view;
+    if (!scanner.next(&view))
+        fail(-EIO, "encode: the segment chunk just written does not scan");
+    const SegmentRecord parsed = parse_segment(view);
+    DecodeOptions dopts;
+    dopts.device = job.device;
+    dopts.threads = job.threads;
+    SegmentDecoder decoder(job.width, job.height, parsed, dopts);
+    double psnr_sum = 0, ssim_sum = 0;
+    std::vector<float> rgb;
+    std::vector<uint8_t> rgb8;
+    for (int64_t i = 0; i < n; ++i) {
+        if (job.should_abort && job.should_abort())
+            fail(NERV_ERROR_ABORTED, "encoding aborted by the caller");
+        decoder.render(frame_records[i], &rgb);
+        torch::NoGradGuard no_grad;
+        const torch::Tensor decoded =
+            torch::from_blob(rgb.data(), {1, 3, job.height, job.width}, torch::kFloat32).mul(255).round().clamp(0, 255).div(255);
+        namespace I = torch::indexing;
+        const torch::Tensor gt = frames.index({I::Slice(i, i + 1), I::Slice(), I::Slice(0, job.height), I::Slice(0, job.width)})
+                                     .to(torch::kCPU, torch::kFloat32)
+                                     .div(255);
+        psnr_sum += psnr(decoded, gt).item<double>();
+        ssim_sum += ssim(decoded, gt).item<double>();
+    }
+
+    int64_t bytes = static_cast<int64_t>(out.segment_chunk.size());
+    for (const auto &c : out.frame_chunks)
+        bytes += static_cast<int64_t>(c.size());
+    int64_t embed_values = 0;
+    for (const auto &spec : specs) {
+        int64_t v = n;
+        for (int64_t d : spec.shape)
+            v *= d;
+        embed_values += v;
+    }
+    NervEncodeStats &st = out.stats;
+    st.parameters = counts.transmitted;
+    st.embedding_values = embed_values;
+    st.encoder_parameters = counts.encoder;
+    st.psnr_trained = psnr_float_sum / n;
+    st.psnr_final = psnr_sum / n;
+    st.ssim_final = ssim_sum / n;
+    st.train_seconds = train_seconds;
+    st.segment_bytes = bytes;
+    st.frames = static_cast<int>(n);
+    job.logger.log(NERV_LOG_INFO,
+                   "segment %d: PSNR %.2f dB (float model %.2f dB), SSIM %.4f, %lld bytes, %.1f s",
+                   segment_index, st.psnr_final, st.psnr_trained, st.ssim_final, static_cast<long long>(bytes),
+                   elapsed());
+    return out;
+}
+
+}  // namespace nerv

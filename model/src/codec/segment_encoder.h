@@ -1,0 +1,43 @@
+// Buffers the frames of one segment, then trains, prunes, quantizes and entropy-codes
+// a model for them and returns the segment's chunks (docs/container-format.md).
+// Torch-free interface; the implementation keeps the frames as uint8 tensors on the
+// training device.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "codec/encode_job.h"
+
+namespace nerv {
+
+struct EncodedSegment {
+    std::vector<uint8_t> segment_chunk;
+    std::vector<std::vector<uint8_t>> frame_chunks;  // in presentation order
+    std::vector<int64_t> pts;
+    NervEncodeStats stats{};
+};
+
+class SegmentEncoder {
+public:
+    explicit SegmentEncoder(const EncodeJob &job);
+    ~SegmentEncoder();
+    SegmentEncoder(const SegmentEncoder &) = delete;
+    SegmentEncoder &operator=(const SegmentEncoder &) = delete;
+
+    /** Append a frame: planar 8-bit RGB, 3 * height * width bytes (coded size). */
+    void add_frame(const uint8_t *rgb_planar, int64_t pts);
+    int64_t buffered() const;
+    /** Train on the buffered frames and code them; empties the buffer. */
+    EncodedSegment encode(int64_t first_frame, int segment_index);
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+/** Bytes one buffered frame costs (for the automatic segment length). */
+int64_t frame_buffer_bytes(int width, int height);
+
+}  // namespace nerv

@@ -1,0 +1,35 @@
+#include "train/device.h"
+
+#include <thread>
+
+#include "core/error.h"
+
+namespace nerv {
+
+torch::Device resolve_device(NervDevice requested)
+{
+    switch (requested) {
+    case NERV_DEVICE_CPU:
+        return torch::kCPU;
+    case NERV_DEVICE_CUDA:
+        if (!torch::cuda::is_available())
+            fail(-ENODEV, "device=cuda requested but no CUDA device is available to this LibTorch "
+                          "(use device=cpu or device=auto)");
+        return torch::Device(torch::kCUDA, 0);
+    case NERV_DEVICE_AUTO:
+    default:
+        return torch::cuda::is_available() ? torch::Device(torch::kCUDA, 0) : torch::Device(torch::kCPU);
+    }
+}
+
+void apply_thread_setting(int threads)
+{
+    // Debian's LibTorch starts with one intra-op thread; all cores nearly doubles conv speed on 2.
+    int n = threads > 0 ? threads : static_cast<int>(std::thread::hardware_concurrency());
+    if (n < 1)
+        n = 1;
+    if (at::get_num_threads() != n)
+        at::set_num_threads(n);
+}
+
+}  // namespace nerv

@@ -1,0 +1,39 @@
+#include "train/loss.h"
+
+#include "core/error.h"
+#include "metrics/ssim.h"
+
+namespace nerv {
+
+namespace {
+
+torch::Tensor mean_per_sample(const torch::Tensor &values)
+{
+    return values.reshape({values.size(0), -1}).mean(1);
+}
+
+}  // namespace
+
+torch::Tensor LossFunction::per_sample(const torch::Tensor &output, const torch::Tensor &target) const
+{
+    if (!output.defined() || !target.defined() || output.sizes() != target.sizes() || output.dim() < 1)
+        fail_invalid_argument("loss: output and target must be defined tensors [B,...] of one shape");
+    if (output.scalar_type() != target.scalar_type() || !output.is_floating_point())
+        fail_invalid_argument("loss: output and target must share one floating-point dtype");
+    const torch::Tensor diff = output - target;
+    switch (kind_) {
+    case LossKind::L2:
+        return mean_per_sample(diff.pow(2));
+    case LossKind::Fusion6:
+        // The references' "Fusion6": 0.7 L1 + 0.3 (1 - SSIM), SSIM with data range 1.
+        return 0.7 * mean_per_sample(diff.abs()) + 0.3 * (1 - ssim(output, target));
+    }
+    fail_invalid_argument("loss: unknown loss kind");
+}
+
+torch::Tensor LossFunction::operator()(const torch::Tensor &output, const torch::Tensor &target) const
+{
+    return per_sample(output, target).mean();
+}
+
+}  // namespace nerv

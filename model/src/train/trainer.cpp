@@ -1,0 +1,127 @@
+#include "train/trainer.h"
+
+#include <chrono>
+#include <cmath>
+
+#include "core/error.h"
+#include "metrics/psnr.h"
+#include "train/autocast.h"
+#include "train/loss.h"
+
+namespace nerv {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double seconds_since(Clock::time_point t0)
+{
+    return std::chrono::duration<double>(Clock::now() - t0).count();
+}
+
+void set_learning_rate(torch::optim::Optimizer &opt, double lr)
+{
+    for (auto &group : opt.param_groups())
+        static_cast<torch::optim::AdamOptions &>(group.options()).lr(lr);
+}
+
+}  // namespace
+
+torch::Tensor frames_to_float(const torch::Tensor &frames_u8, const torch::Tensor &idx)
+{
+    return frames_u8.index_select(0, idx).to(torch::kFloat32).div_(255.0);
+}
+
+TrainResult train_model(VideoModelImpl &model, const torch::Tensor &frames, const TrainOptions &opts)
+{
+    const TrainRecipe &r = opts.recipe;
+    const int64_t n = frames.size(0);
+    const int64_t batch = std::max<int64_t>(1, std::min<int64_t>(r.batch_size, n));
+    int64_t iterations = r.drop_last ? n / batch : (n + batch - 1) / batch;
+    if (iterations < 1)
+        iterations = 1;
+
+    model.train();
+    std::vector<torch::Tensor> params;
+    for (auto &p : model.parameters(true)) {
+        if (p.requires_grad())
+            params.push_back(p);
+    }
+    torch::optim::Adam optimizer(
+        params, torch::optim::AdamOptions(r.lr).betas({r.beta1, r.beta2}).weight_decay(r.weight_decay));
+    const LossFunction loss_fn(r.loss);
+    // A private generator: shuffling must not depend on other threads' use of the global RNG.
+    at::Generator gen = at::detail::createCPUGenerator(opts.seed);
+
+    TrainResult result;
+    const auto t0 = Clock::now();
+    for (int epoch = 0; epoch < r.epochs; ++epoch) {
+        const torch::Tensor perm = torch::randperm(n, gen, torch::TensorOptions().dtype(torch::kLong));
+        double loss_sum = 0, psnr_sum = 0;
+        int64_t samples = 0;
+        double lr = r.lr;
+        for (int64_t it = 0; it < iterations; ++it) {
+            if (opts.should_abort && opts.should_abort())
+                fail(NERV_ERROR_ABORTED, "training aborted by the caller");
+            lr = r.lr * r.schedule.multiplier(epoch + static_cast<double>(it) / iterations, r.epochs);
+            set_learning_rate(optimizer, lr);
+
+            const int64_t begin = it * batch, end = std::min(n, begin + batch);
+            const torch::Tensor idx = perm.slice(0, begin, end).to(frames.device());
+            FrameBatch b;
+            b.frames = frames_to_float(frames, idx);
+            b.index = idx.to(torch::kFloat32);
+            b.frame_count = n;
+
+            TrainStep step;
+            {
+                AutocastBf16 autocast(opts.bf16 && frames.is_cuda());
+                step = model.train_step(b, loss_fn, opts.coded_height, opts.coded_width);
+            }
+            optimizer.zero_grad();
+            step.loss.to(torch::kFloat32).backward();
+            if (r.grad_clip > 0)
+                torch::nn::utils::clip_grad_norm_(params, r.grad_clip);
+            optimizer.step();
+            if (opts.masks)
+                opts.masks->apply();
+
+            torch::NoGradGuard no_grad;
+            namespace I = torch::indexing;
+            const torch::Tensor out = step.output.detach().to(torch::kFloat32).index(
+                {I::Slice(), I::Slice(), I::Slice(0, opts.coded_height), I::Slice(0, opts.coded_width)});
+            const torch::Tensor gt = b.frames.index(
+                {I::Slice(), I::Slice(), I::Slice(0, opts.coded_height), I::Slice(0, opts.coded_width)});
+            const int64_t bs = end - begin;
+            const double loss_value = step.loss.item<double>();
+            if (!std::isfinite(loss_value))
+                fail(-EIO, format("training diverged: loss is %g at epoch %d (try a lower lr or another seed)",
+                                  loss_value, epoch + 1));
+            loss_sum += loss_value * bs;
+            psnr_sum += psnr(out.clamp(0, 1), gt).sum().item<double>();
+            samples += bs;
+        }
+        result.loss = loss_sum / samples;
+        result.psnr = psnr_sum / samples;
+        result.seconds = seconds_since(t0);
+        result.seconds_per_epoch = result.seconds / (epoch + 1);
+
+        NervProgress p{};
+        p.segment = opts.segment;
+        p.phase = opts.phase;
+        p.epoch = epoch + 1;
+        p.epochs = r.epochs;
+        p.loss = result.loss;
+        p.psnr = result.psnr;
+        p.learning_rate = lr;
+        p.elapsed_s = opts.elapsed_before + result.seconds;
+        p.eta_s = result.seconds_per_epoch * (r.epochs - epoch - 1 + opts.epochs_after);
+        if (opts.progress)
+            opts.progress(p);
+        if (opts.logger)
+            opts.logger->log(NERV_LOG_DEBUG, "segment %d epoch %d/%d loss %.6f psnr %.3f dB lr %.3g", opts.segment,
+                             epoch + 1, r.epochs, result.loss, result.psnr, lr);
+    }
+    return result;
+}
+
+}  // namespace nerv

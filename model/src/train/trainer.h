@@ -1,0 +1,47 @@
+// The per-segment overfitting loop shared by every architecture: Adam, the recipe's
+// warm-up + cosine schedule applied per iteration, the recipe's loss, optional gradient
+// clipping and pruning masks, progress/abort callbacks once per iteration.
+#pragma once
+
+#include <functional>
+
+#include <torch/torch.h>
+
+#include "arch/video_model.h"
+#include "core/logger.h"
+#include "train/prune.h"
+#include "train/recipe.h"
+
+namespace nerv {
+
+struct TrainOptions {
+    TrainRecipe recipe;
+    torch::Device device = torch::kCPU;
+    bool bf16 = false;
+    uint64_t seed = 1;
+    int coded_height = 0, coded_width = 0;  // loss and PSNR use the top-left coded area
+    NervPhase phase = NERV_PHASE_TRAIN;
+    int segment = 0;
+    int epochs_after = 0;                   // epochs of later phases, for the ETA
+    const PruneMasks *masks = nullptr;
+    const Logger *logger = nullptr;
+    std::function<void(const NervProgress &)> progress;
+    std::function<bool()> should_abort;
+    double elapsed_before = 0;              // seconds spent on this segment before this phase
+};
+
+struct TrainResult {
+    double loss = 0;      // mean loss of the last epoch
+    double psnr = 0;      // mean training PSNR of the last epoch
+    double seconds = 0;
+    double seconds_per_epoch = 0;
+};
+
+/** frames: [N,3,Hc,Wc] uint8 on the training device (canvas-padded). The model must be on
+ *  that device. Throws Error(NERV_ERROR_ABORTED) when should_abort() returns true. */
+TrainResult train_model(VideoModelImpl &model, const torch::Tensor &frames, const TrainOptions &opts);
+
+/** Frames [idx] as float in [0,1] on their device. */
+torch::Tensor frames_to_float(const torch::Tensor &frames_u8, const torch::Tensor &idx);
+
+}  // namespace nerv

@@ -1,0 +1,144 @@
+// Every encoder setting: its default, values it accepts, values it rejects with a
+// message naming it (the one table shared by the CLI and FFmpeg).
+#include <gtest/gtest.h>
+
+#include <cerrno>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "nerv/nerv.h"
+
+namespace {
+
+struct SettingCase {
+    const char *name;
+    const char *default_text;              // NervOptionInfo::default_value
+    std::vector<const char *> valid;
+    std::vector<const char *> invalid;
+};
+
+std::string PrintName(const testing::TestParamInfo<SettingCase> &info) { return info.param.name; }
+
+class SettingTableTest : public testing::TestWithParam<SettingCase> {};
+
+const NervOptionInfo *find_option(const char *name)
+{
+    for (int i = 0; i < nerv_encoder_option_count(); ++i) {
+        if (std::strcmp(nerv_encoder_option(i)->name, name) == 0)
+            return nerv_encoder_option(i);
+    }
+    return nullptr;
+}
+
+TEST_P(SettingTableTest, DefaultValidAndInvalidValues)
+{
+    const SettingCase &c = GetParam();
+    const NervOptionInfo *info = find_option(c.name);
+    ASSERT_NE(info, nullptr) << c.name << " is not in the option table";
+    EXPECT_STREQ(info->default_value, c.default_text);
+    EXPECT_GT(std::strlen(info->help), 0u);
+    EXPECT_GT(std::strlen(info->valid), 0u);
+    for (const char *v : c.valid) {
+        NervEncoderSettings s;
+        nerv_encoder_default_settings(&s);
+        EXPECT_EQ(nerv_encoder_settings_set(&s, c.name, v), 0) << c.name << "=" << v << ": " << nerv_last_error();
+    }
+    for (const char *v : c.invalid) {
+        NervEncoderSettings s;
+        nerv_encoder_default_settings(&s);
+        EXPECT_EQ(nerv_encoder_settings_set(&s, c.name, v), -EINVAL) << c.name << "=" << v;
+        EXPECT_NE(std::string(nerv_last_error()).find(c.name), std::string::npos)
+            << "message must name the setting: " << nerv_last_error();
+    }
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    AllSettings, SettingTableTest,
+    testing::Values(SettingCase{"width", "", {"1", "1280", "16384"}, {"0", "-5", "16385", "abc", ""}},
+                    SettingCase{"height", "", {"1", "720"}, {"0", "99999", "1.5"}},
+                    SettingCase{"fps", "25", {"25", "30000/1001", "1"}, {"0", "25/0", "x", "-1/2"}},
+                    SettingCase{"pix_fmt", "rgb24", {"rgb24", "yuv420p", "yuv444p"}, {"nv12", "", "RGB"}},
+                    SettingCase{"matrix", "bt601", {"bt601", "bt709"}, {"bt2020"}},
+                    SettingCase{"range", "limited", {"limited", "full"}, {"tv"}},
+                    SettingCase{"arch", "hnerv", {"hnerv", "nerv", "enerv"}, {"0123456789012345678901234567890123456789"}},
+                    SettingCase{"size", "", {"1.5M", "S", "300k"}, {}},
+                    SettingCase{"epochs", "", {"0", "1", "300", "100000"}, {"-1", "100001", "ten"}},
+                    SettingCase{"lr", "", {"0.001", "1", "0"}, {"-0.1", "2", "nan"}},
+                    SettingCase{"batch", "", {"0", "1", "64"}, {"65", "-1"}},
+                    SettingCase{"loss", "", {"l2", "fusion6"}, {}},
+                    SettingCase{"grad_clip", "", {"1", "0", "-1"}, {"-2", "x"}},
+                    SettingCase{"seed", "1", {"0", "2147483647"}, {"-1", "2147483648"}},
+                    SettingCase{"device", "auto", {"auto", "cpu", "cuda"}, {"gpu", "tpu"}},
+                    SettingCase{"threads", "0", {"0", "2"}, {"-1", "1025"}},
+                    SettingCase{"bf16", "0", {"0", "1"}, {"2"}},
+                    SettingCase{"segment_frames", "0", {"0", "1", "600"}, {"-3", "100001"}},
+                    SettingCase{"prune", "0", {"0", "0.1", "0.95"}, {"0.96", "-0.1"}},
+                    SettingCase{"prune_epochs", "", {"0", "10"}, {"-1"}},
+                    SettingCase{"qbits", "8", {"0", "2", "8", "16"}, {"17", "-1"}},
+                    SettingCase{"qbits_embed", "6", {"0", "6", "16"}, {"17"}},
+                    SettingCase{"log_level", "info", {"error", "debug"}, {"loud"}}),
+    PrintName);
+
+TEST(SettingsTest, OpenRejectsValuesSetDirectlyOutOfRange)
+{
+    struct Bad {
+        const char *field;
+        void (*apply)(NervEncoderSettings *);
+    };
+    const Bad bad[] = {
+        {"width", [](NervEncoderSettings *s) { s->width = 0; }},
+        {"height", [](NervEncoderSettings *s) { s->height = 20000; }},
+        {"qbits", [](NervEncoderSettings *s) { s->qbits = 1; }},
+        {"qbits_embed", [](NervEncoderSettings *s) { s->qbits_embed = 40; }},
+        {"prune", [](NervEncoderSettings *s) { s->prune = 0.99; }},
+        {"arch", [](NervEncoderSettings *s) { std::strcpy(s->arch, "nope"); }},
+        {"loss", [](NervEncoderSettings *s) { std::strcpy(s->loss, "l7"); }},
+        {"device", [](NervEncoderSettings *s) { s->device = static_cast<NervDevice>(9); }},
+        {"pix_fmt", [](NervEncoderSettings *s) { s->pixel_format = static_cast<NervPixelFormat>(5); }},
+        {"params", [](NervEncoderSettings *s) { std::strcpy(s->params, "novalue"); }},
+    };
+    for (const Bad &b : bad) {
+        NervEncoderSettings s;
+        nerv_encoder_default_settings(&s);
+        s.width = 64;
+        s.height = 64;
+        b.apply(&s);
+        NervEncoder *enc = reinterpret_cast<NervEncoder *>(0x1);
+        EXPECT_EQ(nerv_encoder_open(&enc, &s), -EINVAL) << b.field;
+        EXPECT_EQ(enc, nullptr);
+        EXPECT_NE(std::string(nerv_last_error()).find(b.field), std::string::npos)
+            << b.field << ": " << nerv_last_error();
+    }
+}
+
+TEST(SettingsTest, UnknownNamesBecomeParamsAndAreCheckedAtOpen)
+{
+    NervEncoderSettings s;
+    nerv_encoder_default_settings(&s);
+    s.width = 64;
+    s.height = 64;
+    ASSERT_EQ(nerv_encoder_settings_set(&s, "no_such_param", "3"), 0);
+    EXPECT_STREQ(s.params, "no_such_param=3");
+    NervEncoder *enc = nullptr;
+    EXPECT_EQ(nerv_encoder_open(&enc, &s), -EINVAL);
+    EXPECT_NE(std::string(nerv_last_error()).find("no_such_param"), std::string::npos) << nerv_last_error();
+    EXPECT_EQ(nerv_encoder_settings_set(&s, "bad:name", "1"), -EINVAL);
+}
+
+TEST(SettingsTest, DefaultsAreThePapersAndDocumented)
+{
+    NervEncoderSettings s;
+    nerv_encoder_default_settings(&s);
+    EXPECT_STREQ(s.arch, "hnerv");
+    EXPECT_EQ(s.qbits, 8);
+    EXPECT_EQ(s.qbits_embed, 6);
+    EXPECT_EQ(s.seed, 1);
+    EXPECT_EQ(s.fps_num, 25);
+    EXPECT_EQ(s.fps_den, 1);
+    EXPECT_EQ(s.device, NERV_DEVICE_AUTO);
+    for (size_t i = 0; i < sizeof(s.reserved); ++i)
+        ASSERT_EQ(s.reserved[i], 0);
+}
+
+}  // namespace

@@ -1,0 +1,52 @@
+#include "test_data.h"
+
+#include <cstdlib>
+#include <filesystem>
+#include <mutex>
+#include <vector>
+
+namespace fs = std::filesystem;
+
+namespace nerv_test {
+
+std::string fixture(const std::string &name) { return std::string(NERV_TEST_FIXTURES) + "/" + name; }
+
+std::string shared_file(const std::string &relative)
+{
+    fs::path p = fs::path(NERV_TEST_SHARED) / relative;
+    std::error_code ec;
+    return fs::exists(p, ec) ? fs::canonical(p, ec).string() : std::string();
+}
+
+std::string bin_dir() { return NERV_TEST_BIN_DIR; }
+
+namespace {
+std::vector<std::string> &temp_dirs()
+{
+    // Never destroyed: the atexit handler below runs after function-local statics die.
+    static auto *dirs = new std::vector<std::string>;
+    return *dirs;
+}
+void remove_temp_dirs()
+{
+    std::error_code ec;
+    for (const auto &d : temp_dirs())
+        fs::remove_all(d, ec);
+}
+}  // namespace
+
+std::string temp_dir()
+{
+    static std::once_flag once;
+    std::call_once(once, [] { std::atexit(remove_temp_dirs); });
+    std::string templ = (fs::temp_directory_path() / "nerv-test-XXXXXX").string();
+    std::vector<char> buf(templ.begin(), templ.end());
+    buf.push_back('\0');
+    const char *d = mkdtemp(buf.data());
+    std::string dir = d ? d : "";
+    if (!dir.empty())
+        temp_dirs().push_back(dir);
+    return dir;
+}
+
+}  // namespace nerv_test
