@@ -13,6 +13,10 @@ BUILD_DIR := $(if $(BUILD_DIR),$(BUILD_DIR),build)
 CMAKE_DIR := $(BUILD_DIR)/cmake
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 CTEST_ARGS ?=
+# Further test targets `make check` runs after the GoogleTest suites (mk/*.mk append to it).
+CHECK_EXTRA :=
+
+-include mk/*.mk
 
 .PHONY: all build deps check check-unit demo install clean distclean help
 
@@ -46,7 +50,7 @@ cmake-build: $(CMAKE_DIR)/build.ninja
 
 check: deps
 	@$(MAKE) --no-print-directory build
-	@$(MAKE) --no-print-directory check-unit
+	@$(MAKE) --no-print-directory check-unit $(CHECK_EXTRA)
 
 check-unit:
 	cd $(CMAKE_DIR) && ctest --output-on-failure -j $(JOBS) $(CTEST_ARGS)

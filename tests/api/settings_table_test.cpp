@@ -58,6 +58,7 @@ INSTANTIATE_TEST_SUITE_P(
     testing::Values(SettingCase{"width", "", {"1", "1280", "16384"}, {"0", "-5", "16385", "abc", ""}},
                     SettingCase{"height", "", {"1", "720"}, {"0", "99999", "1.5"}},
                     SettingCase{"fps", "25", {"25", "30000/1001", "1"}, {"0", "25/0", "x", "-1/2"}},
+                    SettingCase{"timebase", "", {"1/90000", "1001/30000"}, {"90000", "0/1", "1/0", "a/b"}},
                     SettingCase{"pix_fmt", "rgb24", {"rgb24", "yuv420p", "yuv444p"}, {"nv12", "", "RGB"}},
                     SettingCase{"matrix", "bt601", {"bt601", "bt709"}, {"bt2020"}},
                     SettingCase{"range", "limited", {"limited", "full"}, {"tv"}},

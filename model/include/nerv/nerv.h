@@ -177,6 +177,8 @@ typedef struct NervEncoder NervEncoder;
 typedef struct NervEncoderSettings {
     int width, height;         /**< "width","height": input frame size, 1..16384, required */
     int fps_num, fps_den;      /**< "fps": frame rate (e.g. "25" or "30000/1001"), default 25/1 */
+    int timebase_num, timebase_den; /**< "timebase": unit of the pts you send (e.g. "1/90000"),
+                                         0/0 = 1/fps (pts counts frames); stored in the stream */
     NervPixelFormat pixel_format; /**< "pix_fmt": format of the pictures sent: rgb24 (default), yuv420p, yuv444p */
     NervColorMatrix matrix;    /**< "matrix": bt601 (default) or bt709, for YUV input */
     NervColorRange range;      /**< "range": limited (default) or full, for YUV input */
@@ -333,6 +335,7 @@ NERV_API void nerv_decoder_close(NervDecoder **dec);
 typedef struct NervStreamInfo {
     int width, height;         /**< decoded picture size */
     int fps_num, fps_den;
+    int timebase_num, timebase_den; /**< unit of the frames' pts */
     NervPixelFormat source_format;
     NervColorMatrix matrix;
     NervColorRange range;

@@ -54,6 +54,10 @@ std::vector<uint8_t> build_header(const NervEncoderSettings &s, const nerv::Reso
     h.source_format = s.pixel_format;
     h.matrix = s.matrix;
     h.range = s.range;
+    if (s.timebase_num > 0 && s.timebase_den > 0)
+        h.meta.set_ints("video.timebase", {s.timebase_num, s.timebase_den});
+    else
+        h.meta.set_ints("video.timebase", {s.fps_den, s.fps_num});
     h.meta.set_string("encoder.library", std::string("libnerv ") + nerv_version());
     h.meta.set_string("encoder.settings",
                       nerv::format("arch=%s size=%s epochs=%d lr=%g batch=%d loss=%s seed=%d prune=%g qbits=%d "

@@ -60,6 +60,19 @@ void set_fps(NervEncoderSettings *s, const char *value)
     s->fps_den = static_cast<int>(den);
 }
 
+void set_timebase(NervEncoderSettings *s, const char *value)
+{
+    std::string v(value);
+    size_t slash = v.find('/');
+    int64_t num = 0, den = 0;
+    if (slash == std::string::npos || !parse_int64(v.substr(0, slash), &num) ||
+        !parse_int64(v.substr(slash + 1), &den) || num < 1 || den < 1 || num > 1000000000 || den > 1000000000)
+        fail_invalid_argument(format("setting 'timebase' = '%s' is invalid: expected N/D with 1 <= N, D <= 1e9",
+                                     value));
+    s->timebase_num = static_cast<int>(num);
+    s->timebase_den = static_cast<int>(den);
+}
+
 void append_param(NervEncoderSettings *s, const char *name, const char *value)
 {
     std::string p = s->params;
@@ -81,6 +94,7 @@ const Option kOptions[] = {
     {{"height", "input frame height", "", "1..16384 (required)"},
      [](NervEncoderSettings *s, const char *v) { s->height = parse_int_setting("height", v, 1, 16384); }},
     {{"fps", "frame rate", "25", "N or N/D, 1..1000000"}, set_fps},
+    {{"timebase", "unit of the pts sent", "", "N/D, 1..1e9; empty = 1/fps"}, set_timebase},
     {{"pix_fmt", "format of the pictures sent", "rgb24", "rgb24, yuv420p, yuv444p"},
      [](NervEncoderSettings *s, const char *v) { s->pixel_format = parse_choice<NervPixelFormat>("pix_fmt", v, kPixFmts, 3, "rgb24, yuv420p, yuv444p"); }},
     {{"matrix", "YUV matrix of the input", "bt601", "bt601, bt709"},
@@ -183,6 +197,10 @@ void validate_encoder_settings(const NervEncoderSettings &s)
     range_check("height", s.height, 1, 16384);
     range_check("fps", s.fps_num, 1, 1000000);
     range_check("fps (denominator)", s.fps_den, 1, 1000000);
+    if (s.timebase_num != 0 || s.timebase_den != 0) {
+        range_check("timebase", s.timebase_num, 1, 1e9);
+        range_check("timebase (denominator)", s.timebase_den, 1, 1e9);
+    }
     range_check("pix_fmt", enum_value(s.pixel_format), 0, 2);
     range_check("matrix", enum_value(s.matrix), 0, 1);
     range_check("range", enum_value(s.range), 0, 1);

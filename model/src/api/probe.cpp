@@ -30,6 +30,13 @@ extern "C" int nerv_probe_segments(const uint8_t *data, size_t size, NervStreamI
                 info->height = h.height;
                 info->fps_num = h.fps_num;
                 info->fps_den = h.fps_den;
+                info->timebase_num = h.fps_den;
+                info->timebase_den = h.fps_num;
+                if (h.meta.has("video.timebase")) {
+                    const std::vector<int64_t> tb = h.meta.get_ints("video.timebase", 2, 2, 1, 1000000000);
+                    info->timebase_num = static_cast<int>(tb[0]);
+                    info->timebase_den = static_cast<int>(tb[1]);
+                }
                 info->source_format = h.source_format;
                 info->matrix = h.matrix;
                 info->range = h.range;

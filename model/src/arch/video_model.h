@@ -8,6 +8,7 @@
 // decided by is_transmitted(): HNeRV's ConvNeXt encoder is not.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -29,6 +30,10 @@ struct FrameBatch {
     int64_t frame_count = 0;
     /** [B,3,Hc,Wc] float32 in [0,1], the canvas-padded frames. Encoder side only. */
     torch::Tensor frames;
+    /** Encoder side: any frames of the segment, [K] int64 indices in 0..N-1 -> [K,3,Hc,Wc]
+     *  float32 in [0,1] on the model's device. Models with temporal inputs (neighbour
+     *  differences) fetch neighbours through it, applying their own boundary rule. */
+    std::function<torch::Tensor(const torch::Tensor &indices)> frames_at;
     /** Per-frame transmitted tensors, [B, frame_shape...] float32 (decoder side), keyed by
      *  FrameTensorSpec::name. */
     std::map<std::string, torch::Tensor> inputs;

@@ -174,10 +174,7 @@ EncodedSegment SegmentEncoder::encode(int64_t first_frame, int segment_index)
         for (int64_t b0 = 0; b0 < n; b0 += eval_batch) {
             const int64_t b1 = std::min(n, b0 + eval_batch);
             const torch::Tensor idx = torch::arange(b0, b1, torch::TensorOptions().dtype(torch::kLong)).to(s.device);
-            FrameBatch b;
-            b.frames = frames_to_float(frames, idx);
-            b.index = idx.to(torch::kFloat32);
-            b.frame_count = n;
+            FrameBatch b = frame_batch(frames, idx);
             auto embedded = model->embed(b);
             for (size_t i = 0; i < specs.size(); ++i) {
                 auto it = embedded.find(specs[i].name);

@@ -31,6 +31,16 @@ torch::Tensor frames_to_float(const torch::Tensor &frames_u8, const torch::Tenso
     return frames_u8.index_select(0, idx).to(torch::kFloat32).div_(255.0);
 }
 
+FrameBatch frame_batch(const torch::Tensor &frames, const torch::Tensor &idx)
+{
+    FrameBatch b;
+    b.frames = frames_to_float(frames, idx);
+    b.frames_at = [&frames](const torch::Tensor &i) { return frames_to_float(frames, i.to(frames.device())); };
+    b.index = idx.to(torch::kFloat32);
+    b.frame_count = frames.size(0);
+    return b;
+}
+
 TrainResult train_model(VideoModelImpl &model, const torch::Tensor &frames, const TrainOptions &opts)
 {
     const TrainRecipe &r = opts.recipe;
@@ -67,10 +77,7 @@ TrainResult train_model(VideoModelImpl &model, const torch::Tensor &frames, cons
 
             const int64_t begin = it * batch, end = std::min(n, begin + batch);
             const torch::Tensor idx = perm.slice(0, begin, end).to(frames.device());
-            FrameBatch b;
-            b.frames = frames_to_float(frames, idx);
-            b.index = idx.to(torch::kFloat32);
-            b.frame_count = n;
+            const FrameBatch b = frame_batch(frames, idx);
 
             TrainStep step;
             {

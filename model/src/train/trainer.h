@@ -44,4 +44,8 @@ TrainResult train_model(VideoModelImpl &model, const torch::Tensor &frames, cons
 /** Frames [idx] as float in [0,1] on their device. */
 torch::Tensor frames_to_float(const torch::Tensor &frames_u8, const torch::Tensor &idx);
 
+/** The encoder-side batch for frames [idx] of a segment held as uint8 [N,3,Hc,Wc]
+ *  (frames_at keeps a reference to `frames`: use the batch while it lives). */
+FrameBatch frame_batch(const torch::Tensor &frames, const torch::Tensor &idx);
+
 }  // namespace nerv
