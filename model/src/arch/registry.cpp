@@ -3,9 +3,14 @@
 #include <cctype>
 #include <cstdlib>
 
+#include "arch/dnerv.h"
 #include "arch/enerv.h"
 #include "arch/hnerv.h"
 #include "arch/nerv.h"
+#include "arch/pnerv_poly.h"
+#include "arch/pnerv_pyramidal.h"
+#include "arch/snerv.h"
+#include "arch/snerv_t.h"
 
 namespace nerv {
 
@@ -16,6 +21,11 @@ const std::vector<ArchEntry> &arch_registry()
         nerv_arch_entry(),
         hnerv_arch_entry(),
         enerv_arch_entry(),
+        dnerv_arch_entry(),
+        snerv_arch_entry(),
+        snerv_t_arch_entry(),
+        pnerv_pyramidal_arch_entry(),
+        pnerv_poly_arch_entry(),
     };
     return entries;
 }

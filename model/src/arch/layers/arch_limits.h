@@ -6,6 +6,8 @@
 #include <cstdint>
 #include <string>
 
+#include "arch/layers/parameter_limit.h"
+
 namespace nerv {
 
 constexpr int64_t kMaxArchChannels = 4096;       // any layer's width
@@ -13,7 +15,9 @@ constexpr int64_t kMaxArchStride = 16;           // one up/down-sampling factor
 constexpr int64_t kMaxArchStages = 8;            // strides per network
 constexpr int64_t kMaxArchCanvas = 16384;        // rendered height or width
 constexpr int64_t kMaxArchKernel = 15;           // conv kernel side
-constexpr int64_t kMaxArchParameters = int64_t(1) << 31;
+// 2^31, or less on a thread whose decoder/encoder has a memory budget (parameter_limit.h):
+// compare a config's count with it (`n > kMaxArchParameters`) before building anything.
+inline constexpr ParameterLimit kMaxArchParameters{};
 
 /** fail_invalid_argument (a request) or fail_invalid_data (a stream). */
 using ArchFailFunction = void (*)(const std::string &message);
