@@ -1,0 +1,163 @@
+# Helpers for the nerv FATE tests (tests/fate/nerv.mak), sourced by a test's CMD and run by
+# tests/fate-run.sh, whose helpers (ffmpeg, run, framemd5, target_path) and variables ($test,
+# $outdir, $cleanfiles) they use.
+#
+# The coded bytes and the decoded pixels of a neural codec depend on the CPU's floating point,
+# so no helper prints them: each one prints verdicts that are the same on every machine, and
+# the comparisons behind them are between two results of the same run.
+
+NERV_RAW="-f rawvideo -pix_fmt yuv420p -video_size 64x64 -framerate 25"
+
+# Encode the raw source with the given options into FMT, decode it to raw video on stdout
+# (compared with the source by CMP = stddev).
+nerv_encdec(){
+    nerv_src=$1
+    nerv_fmt=$2
+    nerv_enc_opts=$3
+    nerv_dec_opts=$4
+    nerv_encfile="${outdir}/${test}.${nerv_fmt}"
+    cleanfiles="$cleanfiles $nerv_encfile"
+    ffmpeg $NERV_RAW -i $(target_path $nerv_src) $nerv_enc_opts -f $nerv_fmt -y $(target_path $nerv_encfile) || return
+    ffmpeg $nerv_dec_opts -i $(target_path $nerv_encfile) -f rawvideo -
+}
+
+# Every packet of FILE: time, duration, flags, size and an MD5 of the data.
+nerv_packets(){
+    run ffprobe${PROGSUF}${EXECSUF} -v error -of compact=p=0 -show_data_hash MD5 \
+        -show_entries packet=pts_time,duration_time,size,flags,data_hash "$1"
+}
+
+nerv_extradata(){
+    run ffprobe${PROGSUF}${EXECSUF} -v error -of compact=p=0 -show_data_hash MD5 \
+        -show_entries stream=extradata_size,extradata_hash "$1"
+}
+
+# Stream copy FILE into FMT and back into .nerv: the packets and the extradata in FMT must
+# be those of FILE, and the .nerv written back must be FILE byte for byte.
+nerv_remux(){
+    nerv_src=$(target_path $1)
+    nerv_fmt=$2
+    nerv_mid="${outdir}/${test}.${nerv_fmt}"
+    nerv_back="${outdir}/${test}.nerv"
+    nerv_pkts="${outdir}/${test}.pkts"
+    cleanfiles="$cleanfiles $nerv_mid $nerv_back $nerv_pkts $nerv_pkts.src"
+    ffmpeg -i $nerv_src -c copy -f $nerv_fmt -y $(target_path $nerv_mid) || return
+    ffmpeg -i $(target_path $nerv_mid) -c copy -f nerv -y $(target_path $nerv_back) || return
+
+    run ffprobe${PROGSUF}${EXECSUF} -v error -of compact=p=0 \
+        -show_entries stream=codec_name,codec_tag_string $(target_path $nerv_mid) || return
+    nerv_packets $nerv_src > $nerv_pkts.src || return
+    nerv_packets $(target_path $nerv_mid) > $nerv_pkts || return
+    if cmp -s $nerv_pkts.src $nerv_pkts; then
+        echo "$nerv_fmt: $(wc -l < $nerv_pkts) packets identical to the source (time, duration, flags, size, data)"
+    else
+        echo "$nerv_fmt: packets differ from the source:"
+        diff -u $nerv_pkts.src $nerv_pkts
+    fi
+    if [ "$(nerv_extradata $nerv_src)" = "$(nerv_extradata $(target_path $nerv_mid))" ]; then
+        echo "$nerv_fmt: extradata identical"
+    else
+        echo "$nerv_fmt: extradata differs"
+    fi
+    if cmp -s $nerv_src $(target_path $nerv_back); then
+        echo "nerv -> $nerv_fmt -> nerv: file identical"
+    else
+        echo "nerv -> $nerv_fmt -> nerv: file differs"
+    fi
+}
+
+# For each frame number: seeking to its time (without ffmpeg's accurate seek, so the demuxer
+# must land on it) must give exactly that frame of a full decode, from a key packet.
+nerv_seek(){
+    nerv_src=$(target_path $1)
+    shift
+    nerv_a="${outdir}/${test}.full"
+    nerv_b="${outdir}/${test}.seek"
+    cleanfiles="$cleanfiles $nerv_a $nerv_b"
+    for nerv_k in "$@"; do
+        nerv_t=$(awk "BEGIN { printf \"%.2f\", $nerv_k / 25 }")
+        framemd5 -i $nerv_src -vf trim=start_frame=$nerv_k:end_frame=$((nerv_k + 1)) > $nerv_a || return
+        framemd5 -ss $nerv_t -noaccurate_seek -copyts -i $nerv_src -frames:v 1 > $nerv_b || return
+        if cmp -s $nerv_a $nerv_b; then
+            echo "frame $nerv_k at ${nerv_t}s: identical to frame $nerv_k of a full decode"
+        else
+            echo "frame $nerv_k at ${nerv_t}s: differs from a full decode:"
+            diff -u $nerv_a $nerv_b
+        fi
+        printf 'first packet after the seek: '
+        run ffprobe${PROGSUF}${EXECSUF} -v error -of compact=p=0 -read_intervals ${nerv_t}%+#1 \
+            -show_entries packet=pts,flags $nerv_src || return
+    done
+}
+
+# Demuxing from a pipe (no index, no seeking) gives the packets of the file, and decodes.
+nerv_pipe(){
+    nerv_src=$(target_path $1)
+    nerv_a="${outdir}/${test}.file"
+    nerv_b="${outdir}/${test}.pipe"
+    cleanfiles="$cleanfiles $nerv_a $nerv_b"
+    framemd5 -i $nerv_src -c copy > $nerv_a || return
+    framemd5 -f nerv -i pipe:0 -c copy < $nerv_src > $nerv_b || return
+    if cmp -s $nerv_a $nerv_b; then
+        echo "pipe: $(grep -c '^0,' $nerv_b) packets identical to the file's"
+    else
+        echo "pipe: packets differ from the file's:"
+        diff -u $nerv_a $nerv_b
+    fi
+    echo "pipe: decoded $(ffmpeg -f nerv -i pipe:0 -f framemd5 - < $nerv_src | grep -c '^0,') frames"
+}
+
+# Run a program that must reject FILE: a clean failure (a non-zero exit status that is not
+# 128 + a signal number: ffmpeg exits with its error code modulo 256) and an error message
+# matching PATTERN.
+nerv_must_fail(){
+    nerv_prog=$1
+    nerv_pattern=$2
+    shift 2
+    nerv_errtmp="${outdir}/${test}.$nerv_prog.err"
+    cleanfiles="$cleanfiles $nerv_errtmp"
+    case $nerv_prog in
+    ffmpeg) ffmpeg "$@" -f null - 2> $nerv_errtmp ;;
+    *)      run $nerv_prog${PROGSUF}${EXECSUF} "$@" 2> $nerv_errtmp ;;
+    esac
+    nerv_status=$?
+    cat $nerv_errtmp >&2
+    if [ $nerv_status -eq 0 ]; then
+        echo "$nerv_prog: succeeded, a failure was expected"
+    elif [ $nerv_status -gt 128 ] && [ $nerv_status -lt 160 ]; then
+        echo "$nerv_prog: killed by signal $((nerv_status - 128))"
+    else
+        echo "$nerv_prog: failed cleanly (exit status $nerv_status)"
+    fi
+    if grep -q "$nerv_pattern" $nerv_errtmp; then
+        echo "$nerv_prog: says '$nerv_pattern'"
+    else
+        echo "$nerv_prog: no message '$nerv_pattern'"
+    fi
+}
+
+nerv_damaged(){
+    nerv_file=$(target_path $1)
+    nerv_pattern=$2
+    nerv_must_fail ffmpeg  "$nerv_pattern" -i $nerv_file
+    nerv_must_fail ffprobe "$nerv_pattern" -v error $nerv_file
+}
+
+# ffplay plays a valid file to the end and exits 0 (SDL's dummy video driver: no display
+# needed), and exits 1 for a damaged one (-nodisp -an: no SDL video or audio at all).
+nerv_ffplay(){
+    nerv_good=$(target_path $1)
+    nerv_bad=$(target_path $2)
+    SDL_VIDEODRIVER=dummy
+    export SDL_VIDEODRIVER
+    run ffplay${PROGSUF}${EXECSUF} -v error -an -autoexit $nerv_good
+    echo "ffplay: valid file played, exit status $?"
+    nerv_must_fail ffplay "corrupt .nerv file" -v error -nodisp -an -autoexit $nerv_bad
+}
+
+# The options of the encoder, decoder, demuxer and muxer as ffmpeg -h shows them.
+nerv_help(){
+    for nerv_what in encoder=nerv_enc decoder=nerv demuxer=nerv muxer=nerv; do
+        run ffmpeg${PROGSUF}${EXECSUF} -hide_banner -h $nerv_what || return
+    done
+}

@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# The nerv tool and FFmpeg write the same .nerv format and read each other's files.
+#
+#   scripts/ffmpeg/check-interop.sh FFMPEG_TREE NERV_CLI
+#
+# Both encode the same 4-frame clip with the same settings and seed: their segment and frame
+# chunks must be identical (only the stream header's informational metadata may differ), and
+# each tool's decode of either file must equal the other's (same library, same machine).
+set -euo pipefail
+
+[ $# -eq 2 ] || { echo "usage: $0 FFMPEG_TREE NERV_CLI" >&2; exit 1; }
+ff=$1/ffmpeg
+probe=$1/ffprobe
+nerv=$2
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/nerv-interop.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+
+fail() { echo "check-interop: $*" >&2; exit 1; }
+# bytes after the file prefix and the stream header chunk
+body() {
+    local size
+    size=$(od -An -tu8 -j12 -N8 "$1" | tr -d ' ')
+    tail -c +$((8 + 16 + size + 1)) "$1"
+}
+# raw frames of a decode by ffmpeg (threads 1 on both sides: same arithmetic)
+ffdecode() { "$ff" -nostdin -v error -threads 1 -i "$1" -f rawvideo -pix_fmt yuv420p -y "$2"; }
+
+"$ff" -nostdin -v error -lavfi testsrc2=size=64x64:rate=25:duration=0.16,format=yuv420p \
+    -f yuv4mpegpipe -y "$tmp/src.y4m"
+"$nerv" encode "$tmp/src.y4m" -o "$tmp/cli.nerv" --device cpu --seed 3 --arch hnerv --size 10k \
+    --epochs 5 --params enc_dim=16:lower_width=8:strides=4,4,4 >"$tmp/cli.log" 2>&1 ||
+    { cat "$tmp/cli.log" >&2; fail "nerv encode failed"; }
+"$ff" -nostdin -v error -i "$tmp/src.y4m" -c:v nerv_enc -device cpu -seed 3 -arch hnerv -size 10k \
+    -epochs 5 -nerv-params enc_dim=16:lower_width=8:strides=4,4,4 -y "$tmp/ff.nerv" ||
+    fail "ffmpeg -c:v nerv_enc failed"
+
+cmp -s <(body "$tmp/cli.nerv") <(body "$tmp/ff.nerv") ||
+    fail "the segment and frame chunks of nerv encode and ffmpeg -c:v nerv_enc differ"
+echo "check-interop: nerv encode and ffmpeg -c:v nerv_enc wrote the same segments and frame records"
+
+for f in cli ff; do
+    "$nerv" info "$tmp/$f.nerv" >/dev/null || fail "nerv info cannot read the $f file"
+    "$probe" -v error "$tmp/$f.nerv" || fail "ffprobe cannot read the $f file"
+    "$nerv" decode "$tmp/$f.nerv" -o "$tmp/$f.nerv.y4m" --device cpu --threads 1 >/dev/null 2>&1 ||
+        fail "nerv decode cannot read the $f file"
+    "$ff" -nostdin -v error -i "$tmp/$f.nerv.y4m" -f rawvideo -y "$tmp/$f.by-nerv.yuv"
+    ffdecode "$tmp/$f.nerv" "$tmp/$f.by-ffmpeg.yuv" || fail "ffmpeg cannot decode the $f file"
+    [ "$(wc -c <"$tmp/$f.by-ffmpeg.yuv")" -eq $((4 * 64 * 64 * 3 / 2)) ] || fail "ffmpeg decoded a wrong number of frames"
+    cmp -s "$tmp/$f.by-nerv.yuv" "$tmp/$f.by-ffmpeg.yuv" ||
+        fail "nerv decode and ffmpeg decode the $f file to different pictures"
+done
+echo "check-interop: nerv decode and ffmpeg decode both files to the same 4 frames"

@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Run the nerv FATE tests in the patched FFmpeg tree (`make fate`), then the checks that need
+# this repository's nerv tool, and print a summary.
+#
+#   scripts/ffmpeg/fate.sh [--gen] TREE NERV_CLI
+#
+#   --gen   write missing or changed references (FATE's GEN=1) and copy them to fate/ref/;
+#           then run `make patches` and review the diff.
+#
+# Tests run one at a time: LibTorch spins a thread per core, two at once crawl.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+gen=0
+if [ "${1:-}" = "--gen" ]; then gen=1; shift; fi
+[ $# -eq 2 ] || { echo "usage: $0 [--gen] TREE NERV_CLI" >&2; exit 1; }
+tree=$(cd "$1" && pwd)
+nerv=$2
+
+t0=$(date +%s)
+rm -f "$tree"/tests/data/fate/nerv-*.rep
+status=0
+args=()
+[ "$gen" -eq 0 ] || args+=(GEN=1)
+make -C "$tree" -k -j1 fate-nerv "${args[@]}" || status=$?
+
+passed=() failed=()
+for t in $(make -C "$tree" -s fate-list | grep '^fate-nerv-'); do
+    rep=$tree/tests/data/fate/${t#fate-}.rep
+    if [ -f "$rep" ] && [ "$(cut -d: -f2 "$rep")" = 0 ]; then
+        passed+=("${t#fate-}")
+    else
+        failed+=("${t#fate-}")
+    fi
+done
+
+if [ "$gen" -eq 1 ]; then
+    for ref in "$tree"/tests/ref/fate/nerv-*; do
+        [ -f "$ref" ] || continue
+        cmp -s "$ref" "$ROOT/fate/ref/${ref##*/}" 2>/dev/null || {
+            cp "$ref" "$ROOT/fate/ref/"
+            echo "fate: updated fate/ref/${ref##*/}"
+        }
+    done
+fi
+
+# Checks outside FATE: they need the nerv command line tool of this repository.
+extra=0
+"$ROOT/scripts/ffmpeg/check-options.sh" "$tree/ffmpeg" "$nerv" || extra=1
+"$ROOT/scripts/ffmpeg/check-interop.sh" "$tree" "$nerv" || extra=1
+
+summary="fate: ${#passed[@]} passed, ${#failed[@]} failed"
+[ ${#failed[@]} -eq 0 ] || summary="$summary: ${failed[*]}"
+echo "$summary ($(($(date +%s) - t0))s)"
+[ "$status" -eq 0 ] && [ ${#failed[@]} -eq 0 ] && [ "$extra" -eq 0 ]
