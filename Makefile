@@ -15,10 +15,12 @@ JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 CTEST_ARGS ?=
 # Further test targets `make check` runs after the GoogleTest suites (mk/*.mk append to it).
 CHECK_EXTRA :=
+# A plain `make` builds; without this the first target of an included mk/*.mk would run.
+.DEFAULT_GOAL := all
 
 -include mk/*.mk
 
-.PHONY: all build deps check check-unit demo install clean distclean help
+.PHONY: all build deps check check-unit check-libtorch2 demo install clean distclean help
 
 all: build
 
@@ -67,3 +69,7 @@ clean:
 
 distclean: clean
 	rm -f config.mk
+
+# Compile-check the LibTorch code against LibTorch 2.x headers (Debian trixie's), syntax only.
+check-libtorch2:
+	@scripts/check-libtorch2.sh

@@ -54,4 +54,15 @@ bool Args::has(const std::string &name) const
     return flags.count(name) != 0;
 }
 
+bool Args::only(const std::set<std::string> &known, std::string *error) const
+{
+    for (const auto &o : options) {
+        if (!known.count(o.first)) {
+            *error = "unknown option '--" + o.first + "'";
+            return false;
+        }
+    }
+    return true;
+}
+
 }  // namespace nerv_cli

@@ -19,6 +19,8 @@ struct Args {
     /** Last value of an option, or fallback. */
     std::string get(const std::string &name, const std::string &fallback = "") const;
     bool has(const std::string &name) const;
+    /** False with *error naming the first option not in `known` (a typo must not pass silently). */
+    bool only(const std::set<std::string> &known, std::string *error) const;
 };
 
 }  // namespace nerv_cli

@@ -3,6 +3,7 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace nerv_cli {
@@ -32,6 +33,10 @@ bool AtomicFile::open(const std::string &path, std::string *error)
         return false;
     }
     temp_ = templ;
+    // mkstemp creates 0600; give the file the permissions a plain fopen would.
+    const mode_t mask = umask(0);
+    umask(mask);
+    fchmod(fd, 0666 & ~mask);
     file_ = fdopen(fd, "wb");
     if (!file_) {
         *error = std::string("fdopen failed: ") + std::strerror(errno);

@@ -14,16 +14,20 @@ int cmd_decode(int argc, char **argv)
 {
     Args args;
     std::string error;
-    if (!args.parse(argc, argv, 2, {}, &error) || args.positional.size() != 1 || !args.has("o")) {
+    if (!args.parse(argc, argv, 2, {}, &error) || args.positional.size() != 1 || !args.has("o") ||
+        !args.only({"o", "frames", "device", "threads", "pix_fmt", "memory_limit"}, &error)) {
+        if (!error.empty())
+            std::fprintf(stderr, "nerv decode: %s\n", error.c_str());
         std::fprintf(stderr, "usage: nerv decode IN.nerv -o OUT.y4m [--frames A:B] [--device auto|cpu|cuda] "
-                             "[--threads N] [--pix_fmt yuv420p|yuv444p]\n");
+                             "[--threads N] [--pix_fmt yuv420p|yuv444p] [--memory_limit MiB]\n");
         return 2;
     }
     LoadedStream s;
     if (!load_stream(args.positional[0], &s))
         return 1;
     int64_t first = 0, end = 0;
-    if (!parse_frame_range(args.get("frames"), s.info.frames, &first, &end)) {
+    if ((args.has("frames") && args.get("frames").empty()) ||
+        !parse_frame_range(args.get("frames"), s.info.frames, &first, &end)) {
         std::fprintf(stderr, "nerv decode: --frames '%s' is invalid for a stream of %lld frames (A:B, B exclusive)\n",
                      args.get("frames").c_str(), static_cast<long long>(s.info.frames));
         return 2;

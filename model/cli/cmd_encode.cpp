@@ -20,7 +20,13 @@ namespace {
 
 std::atomic<bool> g_interrupted{false};
 
-void on_sigint(int) { g_interrupted = true; }
+// The first Ctrl-C asks training to stop (within one iteration, saving a checkpoint); a
+// second one kills at once.
+void on_sigint(int sig)
+{
+    g_interrupted = true;
+    std::signal(sig, SIG_DFL);
+}
 
 struct EncodeUi {
     bool quiet = false;
@@ -81,7 +87,9 @@ void print_settings_help()
                     o->default_value[0] ? o->default_value : "(recipe)", o->valid);
     }
     std::printf("\nwidth, height, fps, pix_fmt and range come from the Y4M header.\n"
-                "Unknown --name value pairs are passed as architecture params (see docs/settings.md).\n");
+                "Unknown --name value pairs are passed as architecture params (see docs/settings.md).\n"
+                "The checkpoint defaults to OUT.nerv.ckpt (--checkpoint '' turns it off); after an interruption,\n"
+                "run the same command with --resume to continue where it stopped.\n");
 }
 
 }  // namespace
@@ -90,7 +98,7 @@ int cmd_encode(int argc, char **argv)
 {
     Args args;
     std::string error;
-    if (!args.parse(argc, argv, 2, {"q", "quiet", "v", "verbose", "h", "help"}, &error)) {
+    if (!args.parse(argc, argv, 2, {"q", "quiet", "v", "verbose", "h", "help", "resume"}, &error)) {
         std::fprintf(stderr, "nerv encode: %s\n", error.c_str());
         return 2;
     }
@@ -120,6 +128,11 @@ int cmd_encode(int argc, char **argv)
     s.fps_den = yi.fps_den;
     s.pixel_format = yi.format;
     s.range = yi.range;
+    // Interrupted encodes continue from OUT.nerv.ckpt unless told otherwise.
+    if (args.get("o") != "-" && args.get("o").size() + 5 < sizeof(s.checkpoint))
+        nerv_encoder_settings_set(&s, "checkpoint", (args.get("o") + ".ckpt").c_str());
+    if (args.flags.count("resume"))
+        s.resume = 1;
     for (const auto &o : args.options) {
         if (o.first == "o")
             continue;
@@ -204,7 +217,12 @@ int cmd_encode(int argc, char **argv)
     }
     if (g_interrupted) {
         nerv_encoder_close(&enc);
-        std::fprintf(stderr, "\nnerv encode: interrupted; no output written\n");
+        if (s.checkpoint[0] && access(s.checkpoint, F_OK) == 0)
+            std::fprintf(stderr, "\nnerv encode: interrupted; no output written. The work done is kept in '%s': "
+                                 "run the same command with --resume to continue\n",
+                         s.checkpoint);
+        else
+            std::fprintf(stderr, "\nnerv encode: interrupted; no output written\n");
         return 130;
     }
     if (ret < 0) {

@@ -43,8 +43,12 @@ int cmd_eval(int argc, char **argv)
 {
     Args args;
     std::string error;
-    if (!args.parse(argc, argv, 2, {}, &error) || args.positional.size() != 2) {
-        std::fprintf(stderr, "usage: nerv eval IN.nerv REF.y4m [--device auto|cpu|cuda] [--threads N]\n");
+    if (!args.parse(argc, argv, 2, {}, &error) || args.positional.size() != 2 ||
+        !args.only({"device", "threads", "memory_limit"}, &error)) {
+        if (!error.empty())
+            std::fprintf(stderr, "nerv eval: %s\n", error.c_str());
+        std::fprintf(stderr, "usage: nerv eval IN.nerv REF.y4m [--device auto|cpu|cuda] [--threads N] "
+                             "[--memory_limit MiB]\n");
         return 2;
     }
     LoadedStream s;

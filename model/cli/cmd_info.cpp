@@ -35,6 +35,23 @@ void print_segment(void *, const NervSegmentInfo *s)
     }
 }
 
+bool arch_is_known(const char *name)
+{
+    for (int a = 0; a < nerv_arch_count(); ++a) {
+        if (std::string(nerv_arch_name(a)) == name)
+            return true;
+    }
+    return false;
+}
+
+std::string known_arch_list()
+{
+    std::string names;
+    for (int a = 0; a < nerv_arch_count(); ++a)
+        names += (a ? ", " : "") + std::string(nerv_arch_name(a));
+    return names;
+}
+
 }  // namespace
 
 int cmd_info(int argc, char **argv)
@@ -56,6 +73,10 @@ int cmd_info(int argc, char **argv)
     std::printf("frames: %lld in %d segment%s%s\n", static_cast<long long>(i.frames), i.segments,
                 i.segments == 1 ? "" : "s", i.truncated ? " (truncated)" : "");
     std::printf("architecture: %s, %lld parameters stored\n", i.arch, static_cast<long long>(i.parameters));
+    if (i.segments > 0 && !arch_is_known(i.arch))
+        std::fprintf(stderr, "nerv info: warning: architecture '%s' is unknown to this libnerv %s (it knows %s); "
+                             "the stream cannot be decoded\n",
+                     i.arch, nerv_version(), known_arch_list().c_str());
     std::printf("size: %lld bytes, %.6f bpp\n", static_cast<long long>(i.bytes), i.bpp);
     NervStreamInfo again;
     nerv_probe_segments(reinterpret_cast<const uint8_t *>(s.bytes.data()), s.bytes.size(), &again, print_segment,

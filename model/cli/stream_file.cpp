@@ -1,5 +1,6 @@
 #include "stream_file.h"
 
+#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -27,6 +28,23 @@ bool load_stream(const std::string &path, LoadedStream *out)
     return true;
 }
 
+bool parse_int_option(const Args &args, const char *name, int lo, int hi, int *out)
+{
+    const std::string text = args.get(name);
+    if (text.empty() && !args.has(name))
+        return true;
+    char *end = nullptr;
+    errno = 0;
+    const long long v = std::strtoll(text.c_str(), &end, 10);
+    if (text.empty() || *end || errno || v < lo || v > hi) {
+        std::fprintf(stderr, "nerv: --%s '%s' is invalid: expected an integer in [%d, %d]\n", name, text.c_str(), lo,
+                     hi);
+        return false;
+    }
+    *out = static_cast<int>(v);
+    return true;
+}
+
 NervDecoder *open_decoder_on(const LoadedStream &s, const Args &args, NervPixelFormat output_format)
 {
     NervDecoderSettings ds;
@@ -41,7 +59,9 @@ NervDecoder *open_decoder_on(const LoadedStream &s, const Args &args, NervPixelF
         std::fprintf(stderr, "nerv: --device '%s' is invalid: expected auto, cpu or cuda\n", device.c_str());
         return nullptr;
     }
-    ds.threads = std::atoi(args.get("threads", "0").c_str());
+    if (!parse_int_option(args, "threads", 0, 1024, &ds.threads) ||
+        !parse_int_option(args, "memory_limit", 0, 1 << 24, &ds.memory_limit))
+        return nullptr;
     NervDecoder *dec = nullptr;
     int ret = nerv_decoder_open(&dec, &ds);
     if (ret < 0) {

@@ -16,7 +16,11 @@ struct LoadedStream {
 /** Read and probe; prints the error and returns false on failure. */
 bool load_stream(const std::string &path, LoadedStream *out);
 
-/** Decoder with --device/--threads from args, fed with the whole stream. nullptr on failure (printed). */
+/** Integer option --name in [lo, hi] into *out (left alone when absent); prints why and returns false if invalid. */
+bool parse_int_option(const Args &args, const char *name, int lo, int hi, int *out);
+
+/** Decoder with --device/--threads/--memory_limit from args, fed with the whole stream. nullptr on
+ *  failure (printed). */
 NervDecoder *open_decoder_on(const LoadedStream &s, const Args &args, NervPixelFormat output_format);
 
 /** Parse "A:B" (B exclusive, either side may be empty) against `frames`. */

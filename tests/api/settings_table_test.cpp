@@ -2,6 +2,7 @@
 // message naming it (the one table shared by the CLI and FFmpeg).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <string>
@@ -78,8 +79,38 @@ INSTANTIATE_TEST_SUITE_P(
                     SettingCase{"prune_epochs", "", {"0", "10"}, {"-1"}},
                     SettingCase{"qbits", "8", {"0", "2", "8", "16"}, {"17", "-1"}},
                     SettingCase{"qbits_embed", "6", {"0", "6", "16"}, {"17"}},
-                    SettingCase{"log_level", "info", {"error", "debug"}, {"loud"}}),
+                    SettingCase{"log_level", "info", {"error", "debug"}, {"loud"}},
+                    SettingCase{"params", "", {"crop=32x32", ""}, {}},
+                    SettingCase{"memory_limit", "0", {"0", "1", "16777216"}, {"-1", "16777217", "2G"}},
+                    SettingCase{"checkpoint", "", {"", "/tmp/out.nerv.ckpt"}, {}},
+                    SettingCase{"checkpoint_every", "10", {"1", "100000"}, {"0", "-1", "100001", "x"}},
+                    SettingCase{"resume", "0", {"0", "1"}, {"2", "yes"}}),
     PrintName);
+
+TEST(SettingsTest, EveryTableEntryHasACase)
+{
+    // The parameterised cases above must cover the whole table: a new setting needs its row.
+    const std::vector<std::string> covered = {
+        "width", "height", "fps", "timebase", "pix_fmt", "matrix", "range", "arch", "size", "epochs",
+        "lr", "batch", "loss", "grad_clip", "seed", "device", "threads", "bf16", "segment_frames", "prune",
+        "prune_epochs", "qbits", "qbits_embed", "log_level", "params", "memory_limit", "checkpoint",
+        "checkpoint_every", "resume"};
+    ASSERT_EQ(nerv_encoder_option_count(), static_cast<int>(covered.size()));
+    for (int i = 0; i < nerv_encoder_option_count(); ++i)
+        EXPECT_NE(std::find(covered.begin(), covered.end(), nerv_encoder_option(i)->name), covered.end())
+            << nerv_encoder_option(i)->name << " has no row in AllSettings";
+}
+
+TEST(SettingsTest, TooLongTextSettingsNameTheSetting)
+{
+    const std::string long_text(5000, 'a');
+    for (const char *name : {"size", "loss", "params", "checkpoint"}) {
+        NervEncoderSettings s;
+        nerv_encoder_default_settings(&s);
+        EXPECT_EQ(nerv_encoder_settings_set(&s, name, long_text.c_str()), -EINVAL) << name;
+        EXPECT_NE(std::string(nerv_last_error()).find(name), std::string::npos) << nerv_last_error();
+    }
+}
 
 TEST(SettingsTest, OpenRejectsValuesSetDirectlyOutOfRange)
 {
@@ -98,6 +129,10 @@ TEST(SettingsTest, OpenRejectsValuesSetDirectlyOutOfRange)
         {"device", [](NervEncoderSettings *s) { s->device = static_cast<NervDevice>(9); }},
         {"pix_fmt", [](NervEncoderSettings *s) { s->pixel_format = static_cast<NervPixelFormat>(5); }},
         {"params", [](NervEncoderSettings *s) { std::strcpy(s->params, "novalue"); }},
+        {"memory_limit", [](NervEncoderSettings *s) { s->memory_limit = -5; }},
+        {"checkpoint_every", [](NervEncoderSettings *s) { s->checkpoint_every = 0; }},
+        {"resume", [](NervEncoderSettings *s) { s->resume = 3; }},
+        {"checkpoint", [](NervEncoderSettings *s) { s->resume = 1; }},  // resume without a checkpoint file
     };
     for (const Bad &b : bad) {
         NervEncoderSettings s;

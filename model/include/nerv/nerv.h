@@ -39,10 +39,14 @@
  * the malformed field of a stream.
  *
  * Thread safety: handles are independent; different handles may be used from
- * different threads at the same time. One handle must not be used from two threads
- * at once. nerv_last_error() is per thread. The torch intra-op thread count
- * (settings.threads) is applied to the calling thread on every call that computes.
- * Callbacks are invoked on the thread that called into the library.
+ * different threads at the same time, and each gives exactly the output it gives
+ * alone (same bytes, same pixels: models are built under an internal lock because
+ * their initial weights come from LibTorch's global generator; training shuffles
+ * with a generator of its own). One handle must not be used from two threads at
+ * once, and two encoders must not share a checkpoint file. nerv_last_error() is per
+ * thread. The torch intra-op thread count (settings.threads) is applied to the
+ * calling thread on every call that computes. Callbacks are invoked on the thread
+ * that called into the library.
  */
 #ifndef NERV_NERV_H
 #define NERV_NERV_H
@@ -61,7 +65,7 @@ extern "C" {
 #endif
 
 #define NERV_API_VERSION_MAJOR 1
-#define NERV_API_VERSION_MINOR 0
+#define NERV_API_VERSION_MINOR 1
 #define NERV_API_VERSION ((NERV_API_VERSION_MAJOR << 16) | NERV_API_VERSION_MINOR)
 
 /** Library version string, e.g. "0.1.0". */
@@ -167,6 +171,7 @@ typedef struct NervEncoder NervEncoder;
 
 #define NERV_NAME_MAX 32
 #define NERV_PARAMS_MAX 1024
+#define NERV_PATH_MAX 1024
 
 /**
  * Encoder settings. Fill with nerv_encoder_default_settings(), then change fields
@@ -202,6 +207,16 @@ typedef struct NervEncoderSettings {
     int qbits_embed;           /**< "qbits_embed": bits for per-frame embeddings, 2..16, 0 = float32; default 6 */
     char params[NERV_PARAMS_MAX]; /**< "params": expert and architecture options "key=value:key=value"
                                        (docs/settings.md), e.g. "crop=1280x640:strides=5,4,4,2,2" */
+    int memory_limit;          /**< "memory_limit": MiB the encode may plan to use on its device, 0..16777216;
+                                    0 = what the device has available (default). A model (16 bytes per parameter:
+                                    weights, gradients, Adam state) plus the segment's frames that need more fail
+                                    with -ENOMEM and the figures before training starts */
+    char checkpoint[NERV_PATH_MAX]; /**< "checkpoint": file where the encoder keeps what an interrupted encode
+                                         needs to continue (docs/api.md, "Checkpoints"); "" = none (default) */
+    int checkpoint_every;      /**< "checkpoint_every": epochs between checkpoints while training, 1..100000;
+                                    default 10 (also saved when aborted and after every segment) */
+    int resume;                /**< "resume": 1 = continue the encode saved in `checkpoint` (send the same
+                                    pictures again from the start); 0 = start over (default) */
     NervLogCallback log_cb;   void *log_user;  NervLogLevel log_level; /**< default: no callback, INFO */
     NervProgressCallback progress_cb; void *progress_user;
     NervAbortCallback abort_cb; void *abort_user;
@@ -296,11 +311,14 @@ NERV_API void nerv_encoder_close(NervEncoder **enc);
 typedef struct NervDecoder NervDecoder;
 
 typedef struct NervDecoderSettings {
-    NervPixelFormat output_format; /**< NONE (default) = the stream's source format */
+    NervPixelFormat output_format; /**< NONE (default) = the stream's source format, or RGB24, YUV420P, YUV444P */
     NervDevice device;             /**< auto (default), cpu, cuda */
-    int threads;                   /**< torch intra-op threads, 0 = all cores */
-    NervLogCallback log_cb;   void *log_user;  NervLogLevel log_level;
-    NervAbortCallback abort_cb; void *abort_user;
+    int threads;                   /**< torch intra-op threads, 0..1024, 0 = all cores (default) */
+    int memory_limit;              /**< MiB a segment's model may need (8 bytes per parameter, 64 per rendered
+                                        pixel), 0..16777216; 0 = what the device has available (default).
+                                        A segment that needs more fails with -ENOMEM before it is built */
+    NervLogCallback log_cb;   void *log_user;  NervLogLevel log_level; /**< level: error..debug (0..4), default info */
+    NervAbortCallback abort_cb; void *abort_user; /**< polled before each frame is rendered */
     uint8_t reserved[128];
 } NervDecoderSettings;
 

@@ -80,6 +80,7 @@ void render_frame(NervDecoder *d, int64_t frame_index, NervPicture *out)
         nerv::DecodeOptions o;
         o.device = d->settings.device;
         o.threads = d->settings.threads;
+        o.memory_limit_mib = d->settings.memory_limit;
         o.logger = d->logger;
         d->active = std::make_unique<nerv::SegmentDecoder>(d->header.width, d->header.height, s->record, o);
         d->active_segment = first;
@@ -127,6 +128,10 @@ int nerv_decoder_open(NervDecoder **out, const NervDecoderSettings *settings)
         if (s.threads < 0 || s.threads > 1024)
             nerv::fail_invalid_argument(nerv::format("decoder setting 'threads' = %d is invalid: expected 0..1024",
                                                      s.threads));
+        if (s.memory_limit < 0 || s.memory_limit > (1 << 24))
+            nerv::fail_invalid_argument(nerv::format("decoder setting 'memory_limit' = %d is invalid: expected 0 "
+                                                     "(what the device has available)..16777216 MiB",
+                                                     s.memory_limit));
         if (nerv::enum_value(s.log_level) < NERV_LOG_ERROR || nerv::enum_value(s.log_level) > NERV_LOG_DEBUG)
             nerv::fail_invalid_argument(nerv::format("decoder setting 'log_level' = %d is invalid: expected 0..4",
                                                      nerv::enum_value(s.log_level)));

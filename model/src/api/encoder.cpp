@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "api/api_guard.h"
+#include "api/encoder_checkpoint.h"
 #include "api/encoder_job.h"
 #include "api/encoder_settings.h"
 #include "codec/arch_description.h"
@@ -29,6 +30,7 @@ struct NervEncoder {
     NervEncoderSettings settings{};
     nerv::ResolvedEncoder resolved;
     std::unique_ptr<nerv::SegmentEncoder> segment;
+    std::unique_ptr<nerv::EncoderCheckpointer> checkpoint;  // null without the checkpoint setting
     std::vector<uint8_t> header;
     std::deque<QueuedPacket> queue;
     QueuedPacket current;
@@ -36,6 +38,7 @@ struct NervEncoder {
     bool header_queued = false;
     bool flushing = false;
     bool failed = false;
+    bool complete = false;
     int64_t frames_sent = 0;
     int64_t next_first_frame = 0;
     int segments_done = 0;
@@ -80,15 +83,67 @@ void fill_stats_unknown(NervEncodeStats *st)
     st->frames = -1;
 }
 
+QueuedPacket queued(const nerv::CheckpointPacket &p)
+{
+    QueuedPacket q;
+    q.bytes = p.bytes;
+    q.type = p.type;
+    q.pts = p.pts;
+    q.frame_index = p.frame_index;
+    q.segment = p.segment;
+    return q;
+}
+
+nerv::CheckpointPacket kept(const QueuedPacket &q)
+{
+    nerv::CheckpointPacket p;
+    p.bytes = q.bytes;
+    p.type = q.type;
+    p.pts = q.pts;
+    p.frame_index = q.frame_index;
+    p.segment = q.segment;
+    return p;
+}
+
+/** Resuming: a segment the checkpoint holds is handed out again instead of being trained. */
+bool replay_finished_segment(NervEncoder *e, int index, int64_t frames)
+{
+    const nerv::FinishedSegment *done = e->checkpoint->finished_segment(index, e->next_first_frame, frames);
+    if (!done)
+        return false;
+    e->segment->discard();
+    e->checkpoint->skip_segment();
+    for (const nerv::CheckpointPacket &p : done->packets)
+        e->queue.push_back(queued(p));
+    e->next_first_frame += frames;
+    e->stats = done->stats;
+    e->segments_done++;
+    e->resolved.job.logger.log(NERV_LOG_INFO, "segment %d: restored from the checkpoint", index);
+    return true;
+}
+
 void encode_buffered_segment(NervEncoder *e)
 {
     const int index = e->segments_done;
-    nerv::EncodedSegment seg = e->segment->encode(e->next_first_frame, index);
+    const int64_t first = e->next_first_frame;
+    const int64_t frames = e->segment->buffered();
+    if (e->checkpoint && replay_finished_segment(e, index, frames))
+        return;
+    nerv::SegmentCheckpointing checkpointing;
+    if (e->checkpoint) {
+        checkpointing.every_epochs = e->checkpoint->every_epochs();
+        checkpointing.resume = e->checkpoint->training_state(index, first, frames);
+        checkpointing.save = [e, index, first, frames](std::vector<uint8_t> &&state) {
+            e->checkpoint->save_training(index, first, frames, std::move(state));
+        };
+    }
+    nerv::EncodedSegment seg = e->segment->encode(first, index, e->checkpoint ? &checkpointing : nullptr);
+    const size_t queued_before = e->queue.size();
     QueuedPacket sp;
     sp.bytes = std::move(seg.segment_chunk);
     sp.type = NERV_PACKET_SEGMENT;
     sp.pts = seg.pts.empty() ? 0 : seg.pts.front();
-    sp.frame_index = e->next_first_frame;
+    sp.frame_index = first;
     sp.segment = index;
     e->queue.push_back(std::move(sp));
     for (size_t i = 0; i < seg.frame_chunks.size(); ++i) {
@@ -96,13 +151,22 @@ void encode_buffered_segment(NervEncoder *e)
         fp.bytes = std::move(seg.frame_chunks[i]);
         fp.type = NERV_PACKET_FRAME;
         fp.pts = seg.pts[i];
-        fp.frame_index = e->next_first_frame + static_cast<int64_t>(i);
+        fp.frame_index = first + static_cast<int64_t>(i);
         fp.segment = index;
         e->queue.push_back(std::move(fp));
     }
     e->next_first_frame += static_cast<int64_t>(seg.frame_chunks.size());
     e->stats = seg.stats;
     e->segments_done++;
+    if (e->checkpoint) {
+        nerv::FinishedSegment done;
+        done.first_frame = first;
+        done.frames = frames;
+        done.stats = seg.stats;
+        for (size_t i = queued_before; i < e->queue.size(); ++i)
+            done.packets.push_back(kept(e->queue[i]));
+        e->checkpoint->finish_segment(std::move(done));
+    }
 }
 
 }  // namespace
@@ -121,8 +185,10 @@ int nerv_encoder_open(NervEncoder **out, const NervEncoderSettings *settings)
         e->resolved = nerv::resolve_encoder(*settings);
         // Resolve the architecture once now so bad params fail here, not after buffering
         // (one frame: budgets that count embeddings are checked again per segment).
-        nerv::describe_arch(e->resolved.job, 1);
+        nerv::describe_arch(e->resolved.job, 1, /*check_memory=*/true);
         e->segment = std::make_unique<nerv::SegmentEncoder>(e->resolved.job);
+        if (settings->checkpoint[0])
+            e->checkpoint = std::make_unique<nerv::EncoderCheckpointer>(*settings, e->resolved);
         e->header = build_header(*settings, e->resolved);
         e->rgb.resize(static_cast<size_t>(nerv::frame_buffer_bytes(e->resolved.job.width, e->resolved.job.height)));
         fill_stats_unknown(&e->stats);
@@ -166,6 +232,8 @@ int nerv_encoder_send_frame(NervEncoder *enc, const NervPicture *pic)
                                "nerv_encoder_send_frame");
         nerv::picture_to_rgb_planar(*pic, r.crop_x, r.crop_y, r.job.width, r.job.height, enc->rgb.data());
         enc->segment->add_frame(enc->rgb.data(), pic->pts);
+        if (enc->checkpoint)
+            enc->checkpoint->add_picture(enc->rgb.data(), enc->rgb.size(), pic->pts);
         enc->frames_sent++;
         return 0;
     });
@@ -194,6 +262,9 @@ int nerv_encoder_receive_packet(NervEncoder *enc, NervPacket *pkt)
                     throw;
                 }
             } else if (enc->flushing) {
+                if (enc->checkpoint && !enc->complete)
+                    enc->checkpoint->complete();
+                enc->complete = true;
                 return NERV_ERROR_EOF;
             } else {
                 return -EAGAIN;

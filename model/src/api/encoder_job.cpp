@@ -52,6 +52,7 @@ ResolvedEncoder resolve_encoder(const NervEncoderSettings &s)
     j.prune_epochs = s.prune_epochs;
     j.qbits = s.qbits;
     j.qbits_embed = s.qbits_embed;
+    j.memory_limit_mib = s.memory_limit;
     j.logger.callback = s.log_cb;
     j.logger.user_data = s.log_user;
     j.logger.level = s.log_level;

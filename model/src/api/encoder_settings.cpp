@@ -40,6 +40,8 @@ Enum parse_choice(const char *name, const char *value, const char *const *choice
     fail_invalid_argument(format("setting '%s' = '%s' is invalid: expected one of %s", name, value, valid));
 }
 
+constexpr int kMaxMemoryLimitMib = 1 << 24;  // 16 TiB
+
 const char *const kPixFmts[] = {"rgb24", "yuv420p", "yuv444p"};
 const char *const kMatrices[] = {"bt601", "bt709"};
 const char *const kRanges[] = {"limited", "full"};
@@ -137,6 +139,14 @@ const Option kOptions[] = {
      [](NervEncoderSettings *s, const char *v) { s->log_level = parse_choice<NervLogLevel>("log_level", v, kLogLevels, 5, "error, warning, info, verbose, debug"); }},
     {{"params", "expert/architecture options key=value:key=value (docs/settings.md)", "", "e.g. crop=1280x640:strides=5,4,4,2,2"},
      [](NervEncoderSettings *s, const char *v) { copy_name(s->params, sizeof(s->params), v, "params"); }},
+    {{"memory_limit", "MiB the encode may plan to use on its device", "0", "0 (what the device has available)..16777216"},
+     [](NervEncoderSettings *s, const char *v) { s->memory_limit = parse_int_setting("memory_limit", v, 0, kMaxMemoryLimitMib); }},
+    {{"checkpoint", "file keeping what an interrupted encode needs to continue", "", "a path; empty = no checkpoints"},
+     [](NervEncoderSettings *s, const char *v) { copy_name(s->checkpoint, sizeof(s->checkpoint), v, "checkpoint"); }},
+    {{"checkpoint_every", "epochs between checkpoints while training", "10", "1..100000"},
+     [](NervEncoderSettings *s, const char *v) { s->checkpoint_every = parse_int_setting("checkpoint_every", v, 1, 100000); }},
+    {{"resume", "continue the encode saved in the checkpoint", "0", "0, 1 (needs checkpoint)"},
+     [](NervEncoderSettings *s, const char *v) { s->resume = parse_int_setting("resume", v, 0, 1); }},
 };
 // clang-format on
 constexpr int kOptionCount = sizeof(kOptions) / sizeof(kOptions[0]);
@@ -165,6 +175,7 @@ void default_encoder_settings(NervEncoderSettings *s)
     s->qbits = 8;
     s->qbits_embed = 6;
     s->log_level = NERV_LOG_INFO;
+    s->checkpoint_every = 10;
 }
 
 void set_encoder_setting(NervEncoderSettings *s, const char *name, const char *value)
@@ -228,6 +239,13 @@ void validate_encoder_settings(const NervEncoderSettings &s)
     if (s.qbits_embed != 0)
         range_check("qbits_embed", s.qbits_embed, 2, 16);
     range_check("log_level", enum_value(s.log_level), 0, 4);
+    range_check("memory_limit", s.memory_limit, 0, kMaxMemoryLimitMib);
+    if (memchr(s.checkpoint, '\0', sizeof(s.checkpoint)) == nullptr)
+        fail_invalid_argument("setting 'checkpoint' must be NUL-terminated");
+    range_check("checkpoint_every", s.checkpoint_every, 1, 100000);
+    range_check("resume", s.resume, 0, 1);
+    if (s.resume && !s.checkpoint[0])
+        fail_invalid_argument("setting 'resume' = 1 needs setting 'checkpoint' (the file to resume from)");
     KeyValues::parse(s.params);  // syntax only; the keys are checked when the model is resolved
 }
 

@@ -3,10 +3,11 @@
 #include "arch/registry.h"
 #include "codec/model_weights.h"
 #include "core/error.h"
+#include "train/device.h"
 
 namespace nerv {
 
-ArchDescription describe_arch(const EncodeJob &job, int64_t frames)
+ArchDescription describe_arch(const EncodeJob &job, int64_t frames, bool check_memory)
 {
     const ArchEntry *entry = find_arch(job.arch);
     if (!entry)
@@ -20,11 +21,10 @@ ArchDescription describe_arch(const EncodeJob &job, int64_t frames)
     request.frames = frames;
     request.size = job.size;
     request.params = &params;
-    VideoModel model;
-    {
-        std::lock_guard<std::mutex> lock(model_construction_mutex());
-        model = entry->create(request);
-    }
+    const MemoryBudget budget = check_memory ? memory_budget(job.memory_limit_mib, resolve_device(job.device))
+                                             : MemoryBudget();
+    VideoModel model = create_model_for_training(*entry, request, static_cast<uint64_t>(job.seed), budget,
+                                                 "arch " + job.arch);
     params.check_all_used(("arch " + job.arch).c_str());
 
     ArchDescription d;

@@ -26,7 +26,8 @@ struct ArchDescription {
 };
 
 /** Resolves (and builds, without training) the model the job describes for `frames` frames.
- *  Throws -EINVAL for bad architecture params. */
-ArchDescription describe_arch(const EncodeJob &job, int64_t frames);
+ *  Throws -EINVAL for bad architecture params; with `check_memory`, -ENOMEM (before building)
+ *  when training it would need more than the job's memory budget. */
+ArchDescription describe_arch(const EncodeJob &job, int64_t frames, bool check_memory = false);
 
 }  // namespace nerv

@@ -30,6 +30,7 @@ struct EncodeJob {
     int prune_epochs = 0;
     int qbits = 8;
     int qbits_embed = 6;
+    int memory_limit_mib = 0;      // 0: what the training device has available
     Logger logger;
     std::function<void(const NervProgress &)> progress;  // may be empty
     std::function<bool()> should_abort;                  // may be empty

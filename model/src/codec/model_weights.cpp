@@ -23,6 +23,22 @@ std::mutex &model_construction_mutex()
     return m;
 }
 
+VideoModel create_model_for_training(const ArchEntry &entry, const ArchRequest &request, uint64_t seed,
+                                     const MemoryBudget &budget, const std::string &what)
+{
+    ParameterLimitScope limit(parameter_limit(budget, kTrainBytesPerParameter));
+    std::lock_guard<std::mutex> lock(model_construction_mutex());
+    torch::manual_seed(seed);
+    try {
+        return entry.create(request);
+    } catch (const Error &) {
+        fail_if_over_budget(limit, budget, kTrainBytesPerParameter, what,
+                            "use a smaller size, batch or segment_frames, a larger memory_limit, or another device",
+                            -EINVAL);
+        throw;
+    }
+}
+
 std::vector<TensorEntry> encode_model_weights(VideoModelImpl &model, int qbits, bool pruned)
 {
     std::vector<TensorEntry> entries;

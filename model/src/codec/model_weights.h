@@ -4,9 +4,11 @@
 #include <mutex>
 #include <vector>
 
+#include "arch/registry.h"
 #include "arch/video_model.h"
 #include "compress/tensor_codec.h"
 #include "container/records.h"
+#include "train/memory_budget.h"
 
 namespace nerv {
 
@@ -21,5 +23,11 @@ void load_model_weights(VideoModelImpl &model, const std::vector<TensorEntry> &e
 /** Serializes model construction: modules draw their initial weights from the global
  *  torch RNG, so concurrent encoders/decoders would otherwise perturb each other's seeds. */
 std::mutex &model_construction_mutex();
+
+/** Builds the model `request` describes, its weights drawn from the global RNG seeded with
+ *  `seed` (under the construction mutex). A model whose training needs more than `budget`
+ *  is refused before any weight is allocated: -ENOMEM naming `what` and the figures. */
+VideoModel create_model_for_training(const ArchEntry &entry, const ArchRequest &request, uint64_t seed,
+                                     const MemoryBudget &budget, const std::string &what);
 
 }  // namespace nerv

@@ -5,6 +5,7 @@
 #include "compress/tensor_codec.h"
 #include "core/error.h"
 #include "train/device.h"
+#include "train/memory_budget.h"
 
 namespace nerv {
 
@@ -42,16 +43,37 @@ SegmentDecoder::SegmentDecoder(int width, int height, const SegmentRecord &segme
                                      return names;
                                  }()
                                      .c_str()));
+    // The memory budget reaches each architecture's validate() through the parameter limit, so
+    // a model too large for it is refused before any weight is allocated.
+    const MemoryBudget budget = memory_budget(opts.memory_limit_mib, s.device);
+    const char *hint = "a larger decoder memory_limit, or another device";
     {
+        ParameterLimitScope limit(parameter_limit(budget, kDecodeBytesPerParameter));
         std::lock_guard<std::mutex> lock(model_construction_mutex());
-        s.model = entry->load(segment.meta, /*with_encoder=*/false);
+        try {
+            s.model = entry->load(segment.meta, /*with_encoder=*/false);
+        } catch (const Error &) {
+            fail_if_over_budget(limit, budget, kDecodeBytesPerParameter, "segment (" + s.arch + ")", hint,
+                                NERV_ERROR_INVALIDDATA);
+            throw;
+        }
     }
     if (s.model->canvas_width() < width || s.model->canvas_height() < height)
         fail_invalid_data(format("segment: model canvas %dx%d is smaller than the picture %dx%d",
                                  s.model->canvas_width(), s.model->canvas_height(), width, height));
+    // Rendering needs the canvas' activations: count at least kDecodeBytesPerCanvasPixel a pixel.
+    const int64_t canvas_pixels = static_cast<int64_t>(s.model->canvas_width()) * s.model->canvas_height();
+    const int64_t needed = count_parameters(*s.model).transmitted * kDecodeBytesPerParameter +
+                           canvas_pixels * kDecodeBytesPerCanvasPixel;
+    if (budget.bytes >= 0 && needed > budget.bytes)
+        fail(-ENOMEM, format("segment (%s): rendering its %dx%d canvas needs at least %s, more than the %s %s; %s",
+                             s.arch.c_str(), s.model->canvas_width(), s.model->canvas_height(),
+                             memory_text(needed).c_str(), memory_text(budget.bytes).c_str(), budget.source.c_str(),
+                             hint));
     load_model_weights(*s.model, segment.tensors);
     s.parameters = count_parameters(*s.model).transmitted;
     s.model->to(s.device);
+    prefer_channels_last(*s.model, s.device);
     s.model->eval();
 
     s.specs = s.model->frame_tensors();

@@ -14,12 +14,14 @@ namespace nerv {
 struct DecodeOptions {
     NervDevice device = NERV_DEVICE_AUTO;
     int threads = 0;
+    int memory_limit_mib = 0;      // 0: what the device has available
     Logger logger;
 };
 
 class SegmentDecoder {
 public:
-    /** Throws NERV_ERROR_INVALIDDATA when the segment does not describe a valid model. */
+    /** Throws NERV_ERROR_INVALIDDATA when the segment does not describe a valid model, -ENOMEM
+     *  (before building it) when it needs more memory than the budget allows. */
     SegmentDecoder(int width, int height, const SegmentRecord &segment, const DecodeOptions &opts);
     ~SegmentDecoder();
     SegmentDecoder(const SegmentDecoder &) = delete;

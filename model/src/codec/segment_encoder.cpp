@@ -6,6 +6,7 @@
 #include "arch/registry.h"
 #include "codec/model_weights.h"
 #include "codec/segment_decoder.h"
+#include "codec/training_state.h"
 #include "compress/tensor_codec.h"
 #include "container/records.h"
 #include "core/error.h"
@@ -79,7 +80,13 @@ void SegmentEncoder::add_frame(const uint8_t *rgb_planar, int64_t pts)
 
 int64_t SegmentEncoder::buffered() const { return static_cast<int64_t>(impl_->frames.size()); }
 
-EncodedSegment SegmentEncoder::encode(int64_t first_frame, int segment_index)
+void SegmentEncoder::discard()
+{
+    impl_->frames.clear();
+    impl_->pts.clear();
+}
+
+EncodedSegment SegmentEncoder::encode(int64_t first_frame, int segment_index, const SegmentCheckpointing *checkpointing)
 {
     Impl &s = *impl_;
     const EncodeJob &job = s.job;
@@ -101,12 +108,16 @@ EncodedSegment SegmentEncoder::encode(int64_t first_frame, int segment_index)
     request.frames = n;
     request.size = job.size;
     request.params = &params;
-    VideoModel model;
-    {
-        std::lock_guard<std::mutex> lock(model_construction_mutex());
-        torch::manual_seed(static_cast<uint64_t>(job.seed));
-        model = entry->create(request);
+    // Its frames are buffered already: the device's available memory excludes them, an
+    // explicit memory_limit has to hold them too.
+    MemoryBudget budget = memory_budget(job.memory_limit_mib, s.device);
+    if (job.memory_limit_mib > 0) {
+        const int64_t frame_bytes = n * frame_buffer_bytes(job.width, job.height);
+        budget.bytes = std::max<int64_t>(0, budget.bytes - frame_bytes);
+        budget.source += format(" less the segment's %s of frames", memory_text(frame_bytes).c_str());
     }
+    VideoModel model = create_model_for_training(*entry, request, static_cast<uint64_t>(job.seed), budget,
+                                                 format("segment %d (%s)", segment_index, job.arch.c_str()));
     params.check_all_used(("arch " + job.arch).c_str());
     const TrainRecipe recipe = resolve_recipe(*entry, job);
     const ParameterCounts counts = count_parameters(*model);
@@ -120,6 +131,29 @@ EncodedSegment SegmentEncoder::encode(int64_t first_frame, int segment_index)
     s.frames.clear();
     frames = pad_to_canvas(frames, model->canvas_height(), model->canvas_width());
     model->to(s.device);
+    prefer_channels_last(*model, s.device);
+
+    // A checkpoint of this segment replaces the freshly initialised weights with the saved ones.
+    PruneMasks masks;
+    SegmentTrainingState restored;
+    const bool resuming = checkpointing && checkpointing->resume;
+    if (resuming) {
+        restored = restore_training_state(*checkpointing->resume, *model, job.prune > 0 ? &masks : nullptr);
+        prefer_channels_last(*model, s.device);
+        job.logger.log(NERV_LOG_INFO, "segment %d: resuming %s at epoch %d (iteration %lld)", segment_index,
+                       restored.phase == NERV_PHASE_FINETUNE ? "fine-tuning" : "training", restored.train.epoch,
+                       static_cast<long long>(restored.train.iteration));
+    }
+    const bool resume_finetune = resuming && restored.phase == NERV_PHASE_FINETUNE;
+    auto saver = [&](NervPhase phase, const PruneMasks *phase_masks, const TrainResult &train_result) {
+        return [&model, checkpointing, phase, phase_masks, train_result](const TrainState &st) {
+            SegmentTrainingState state;
+            state.phase = phase;
+            state.train = st;
+            state.train_result = train_result;
+            checkpointing->save(save_training_state(state, *model, phase_masks));
+        };
+    };
 
     // 3. Overfit, then prune and fine-tune.
     const int finetune_epochs =
@@ -136,11 +170,16 @@ EncodedSegment SegmentEncoder::encode(int64_t first_frame, int segment_index)
     topts.logger = &job.logger;
     topts.progress = job.progress;
     topts.should_abort = job.should_abort;
-    const TrainResult trained = train_model(*model, frames, topts);
+    if (checkpointing) {
+        topts.checkpoint_every = checkpointing->every_epochs;
+        topts.checkpoint = saver(NERV_PHASE_TRAIN, nullptr, TrainResult());
+        topts.resume = resuming && !resume_finetune ? &restored.train : nullptr;
+    }
+    const TrainResult trained = resume_finetune ? restored.train_result : train_model(*model, frames, topts);
 
-    PruneMasks masks;
     if (job.prune > 0) {
-        masks = PruneMasks::global_magnitude(*model, job.prune);
+        if (!resume_finetune)
+            masks = PruneMasks::global_magnitude(*model, job.prune);
         job.logger.log(NERV_LOG_INFO, "segment %d: pruned %lld of %lld weights (%.1f%%), fine-tuning %d epochs",
                        segment_index, static_cast<long long>(masks.pruned()), static_cast<long long>(masks.total()),
                        100.0 * masks.pruned() / std::max<int64_t>(1, masks.total()), finetune_epochs);
@@ -151,6 +190,10 @@ EncodedSegment SegmentEncoder::encode(int64_t first_frame, int segment_index)
         f.epochs_after = 0;
         f.masks = &masks;
         f.elapsed_before = elapsed();
+        if (checkpointing) {
+            f.checkpoint = saver(NERV_PHASE_FINETUNE, &masks, trained);
+            f.resume = resume_finetune ? &restored.train : nullptr;
+        }
         train_model(*model, frames, f);
     }
     const double train_seconds = elapsed();

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -19,6 +20,13 @@ struct EncodedSegment {
     NervEncodeStats stats{};
 };
 
+/** Checkpoints of one segment's training (docs/api.md, "Checkpoints"). */
+struct SegmentCheckpointing {
+    int every_epochs = 10;
+    const std::vector<uint8_t> *resume = nullptr;            // a state saved earlier for these frames
+    std::function<void(std::vector<uint8_t> &&state)> save;  // keeps a state (codec/training_state.h)
+};
+
 class SegmentEncoder {
 public:
     explicit SegmentEncoder(const EncodeJob &job);
@@ -29,8 +37,12 @@ public:
     /** Append a frame: planar 8-bit RGB, 3 * height * width bytes (coded size). */
     void add_frame(const uint8_t *rgb_planar, int64_t pts);
     int64_t buffered() const;
-    /** Train on the buffered frames and code them; empties the buffer. */
-    EncodedSegment encode(int64_t first_frame, int segment_index);
+    /** Train on the buffered frames and code them; empties the buffer. With `checkpointing`,
+     *  training continues from its `resume` state and hands states to `save`: every
+     *  every_epochs epochs, at the end of each phase and when aborted. */
+    EncodedSegment encode(int64_t first_frame, int segment_index, const SegmentCheckpointing *checkpointing = nullptr);
+    /** Drop the buffered frames (a segment whose packets a checkpoint already holds). */
+    void discard();
 
 private:
     struct Impl;

@@ -22,6 +22,17 @@ torch::Device resolve_device(NervDevice requested)
     }
 }
 
+void prefer_channels_last(torch::nn::Module &model, const torch::Device &device)
+{
+    if (!device.is_cuda())
+        return;
+    torch::NoGradGuard no_grad;
+    for (auto &p : model.parameters(true)) {
+        if (p.dim() == 4)
+            p.set_data(p.data().contiguous(torch::MemoryFormat::ChannelsLast));
+    }
+}
+
 void apply_thread_setting(int threads)
 {
     // Debian's LibTorch starts with one intra-op thread; all cores nearly doubles conv speed on 2.

@@ -9,6 +9,10 @@ namespace nerv {
 
 /** auto -> CUDA if available else CPU; cuda without a GPU -> -ENODEV with a hint. */
 torch::Device resolve_device(NervDevice requested);
+/** On CUDA, store 4-D weights channels-last (cuDNN's fast layout for these convolutions);
+ *  a no-op elsewhere. Values are unchanged. */
+void prefer_channels_last(torch::nn::Module &model, const torch::Device &device);
+
 /** Apply the intra-op thread count for this thread (0 = all cores). */
 void apply_thread_setting(int threads);
 

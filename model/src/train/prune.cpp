@@ -45,6 +45,26 @@ PruneMasks PruneMasks::global_magnitude(VideoModelImpl &model, double fraction)
     return m;
 }
 
+PruneMasks PruneMasks::restore(VideoModelImpl &model, const std::vector<torch::Tensor> &masks)
+{
+    PruneMasks m;
+    auto named = model.named_parameters(true);
+    const std::vector<std::string> names = model.prunable_parameters();
+    if (masks.size() != names.size())
+        fail_invalid_data(format("checkpoint: %zu pruning masks for %zu prunable parameters", masks.size(),
+                                 names.size()));
+    for (size_t i = 0; i < names.size(); ++i) {
+        const torch::Tensor *p = named.find(names[i]);
+        if (!p || masks[i].sizes() != p->sizes() || masks[i].scalar_type() != torch::kBool)
+            fail_invalid_data(format("checkpoint: the pruning mask of '%s' does not fit the model", names[i].c_str()));
+        m.params_.push_back(*p);
+        m.masks_.push_back(masks[i].to(p->device()));
+        m.total_ += p->numel();
+        m.pruned_ += p->numel() - masks[i].sum().item<int64_t>();
+    }
+    return m;
+}
+
 void PruneMasks::apply() const
 {
     torch::NoGradGuard no_grad;

@@ -17,6 +17,10 @@ public:
     static PruneMasks global_magnitude(VideoModelImpl &model, double fraction);
     /** Re-zero pruned weights (after an optimizer step). */
     void apply() const;
+    /** Masks as checkpoints keep them: one per prunable parameter, in prunable_parameters() order. */
+    const std::vector<torch::Tensor> &masks() const { return masks_; }
+    /** Masks saved by masks(), for the same model; throws NERV_ERROR_INVALIDDATA if they do not fit it. */
+    static PruneMasks restore(VideoModelImpl &model, const std::vector<torch::Tensor> &masks);
     int64_t pruned() const { return pruned_; }
     int64_t total() const { return total_; }
     bool empty() const { return params_.empty(); }

@@ -2,6 +2,8 @@
 
 #include <chrono>
 #include <cmath>
+#include <cstring>
+#include <sstream>
 
 #include "core/error.h"
 #include "metrics/psnr.h"
@@ -24,11 +26,46 @@ void set_learning_rate(torch::optim::Optimizer &opt, double lr)
         static_cast<torch::optim::AdamOptions &>(group.options()).lr(lr);
 }
 
+std::vector<uint8_t> generator_state(at::Generator &gen)
+{
+    std::lock_guard<std::mutex> lock(gen.mutex());
+    const torch::Tensor state = gen.get_state().contiguous();
+    const uint8_t *p = state.data_ptr<uint8_t>();
+    return std::vector<uint8_t>(p, p + state.numel());
+}
+
+void set_generator_state(at::Generator &gen, const std::vector<uint8_t> &bytes)
+{
+    torch::Tensor state = torch::empty({static_cast<int64_t>(bytes.size())}, torch::kUInt8);
+    std::memcpy(state.data_ptr<uint8_t>(), bytes.data(), bytes.size());
+    std::lock_guard<std::mutex> lock(gen.mutex());
+    gen.set_state(state);
+}
+
+std::string optimizer_state(torch::optim::Optimizer &opt)
+{
+    torch::serialize::OutputArchive archive;
+    opt.save(archive);
+    std::ostringstream out;
+    archive.save_to(out);
+    return out.str();
+}
+
+void restore_optimizer_state(torch::optim::Optimizer &opt, const std::string &bytes, const torch::Device &device)
+{
+    torch::serialize::InputArchive archive;
+    std::istringstream in(bytes);
+    archive.load_from(in, device);
+    opt.load(archive);
+}
+
 }  // namespace
 
 torch::Tensor frames_to_float(const torch::Tensor &frames_u8, const torch::Tensor &idx)
 {
-    return frames_u8.index_select(0, idx).to(torch::kFloat32).div_(255.0);
+    torch::Tensor f = frames_u8.index_select(0, idx).to(torch::kFloat32).div_(255.0);
+    // Channels-last activations pair with the channels-last weights on CUDA.
+    return f.is_cuda() ? f.contiguous(torch::MemoryFormat::ChannelsLast) : f;
 }
 
 FrameBatch frame_batch(const torch::Tensor &frames, const torch::Tensor &idx)
@@ -63,15 +100,55 @@ TrainResult train_model(VideoModelImpl &model, const torch::Tensor &frames, cons
     at::Generator gen = at::detail::createCPUGenerator(opts.seed);
 
     TrainResult result;
+    int first_epoch = 0;
+    if (opts.resume) {
+        const TrainState &st = *opts.resume;
+        if (st.epoch < 0 || st.epoch > r.epochs || st.iteration < 0 || st.iteration >= iterations)
+            fail_invalid_data(format("checkpoint: training position epoch %d, iteration %lld does not fit a run of "
+                                     "%d epochs of %lld iterations",
+                                     st.epoch, static_cast<long long>(st.iteration), r.epochs,
+                                     static_cast<long long>(iterations)));
+        restore_optimizer_state(optimizer, st.optimizer, frames.device());
+        set_generator_state(gen, st.generator);
+        first_epoch = st.epoch;
+        result = st.result;
+    }
+    // The state handed to checkpoint(): position and sums from the loop, the rest from here.
+    auto save_state = [&](int epoch, int64_t iteration, double loss_sum, double psnr_sum, int64_t samples,
+                          std::vector<uint8_t> generator) {
+        TrainState st;
+        st.epoch = epoch;
+        st.iteration = iteration;
+        st.loss_sum = loss_sum;
+        st.psnr_sum = psnr_sum;
+        st.samples = samples;
+        st.result = result;
+        st.generator = std::move(generator);
+        st.optimizer = optimizer_state(optimizer);
+        opts.checkpoint(st);
+    };
     const auto t0 = Clock::now();
-    for (int epoch = 0; epoch < r.epochs; ++epoch) {
+    for (int epoch = first_epoch; epoch < r.epochs; ++epoch) {
+        std::vector<uint8_t> epoch_start;
+        if (opts.checkpoint)
+            epoch_start = generator_state(gen);
         const torch::Tensor perm = torch::randperm(n, gen, torch::TensorOptions().dtype(torch::kLong));
         double loss_sum = 0, psnr_sum = 0;
         int64_t samples = 0;
+        int64_t first_iteration = 0;
+        if (opts.resume && epoch == first_epoch) {
+            first_iteration = opts.resume->iteration;
+            loss_sum = opts.resume->loss_sum;
+            psnr_sum = opts.resume->psnr_sum;
+            samples = opts.resume->samples;
+        }
         double lr = r.lr;
-        for (int64_t it = 0; it < iterations; ++it) {
-            if (opts.should_abort && opts.should_abort())
+        for (int64_t it = first_iteration; it < iterations; ++it) {
+            if (opts.should_abort && opts.should_abort()) {
+                if (opts.checkpoint)
+                    save_state(epoch, it, loss_sum, psnr_sum, samples, std::move(epoch_start));
                 fail(NERV_ERROR_ABORTED, "training aborted by the caller");
+            }
             lr = r.lr * r.schedule.multiplier(epoch + static_cast<double>(it) / iterations, r.epochs);
             set_learning_rate(optimizer, lr);
 
@@ -110,7 +187,7 @@ TrainResult train_model(VideoModelImpl &model, const torch::Tensor &frames, cons
         result.loss = loss_sum / samples;
         result.psnr = psnr_sum / samples;
         result.seconds = seconds_since(t0);
-        result.seconds_per_epoch = result.seconds / (epoch + 1);
+        result.seconds_per_epoch = result.seconds / (epoch + 1 - first_epoch);
 
         NervProgress p{};
         p.segment = opts.segment;
@@ -127,6 +204,9 @@ TrainResult train_model(VideoModelImpl &model, const torch::Tensor &frames, cons
         if (opts.logger)
             opts.logger->log(NERV_LOG_DEBUG, "segment %d epoch %d/%d loss %.6f psnr %.3f dB lr %.3g", opts.segment,
                              epoch + 1, r.epochs, result.loss, result.psnr, lr);
+        if (opts.checkpoint && ((opts.checkpoint_every > 0 && (epoch + 1) % opts.checkpoint_every == 0) ||
+                                epoch + 1 == r.epochs))
+            save_state(epoch + 1, 0, 0, 0, 0, generator_state(gen));
     }
     return result;
 }

@@ -14,6 +14,25 @@
 
 namespace nerv {
 
+struct TrainResult {
+    double loss = 0;      // mean loss of the last epoch
+    double psnr = 0;      // mean training PSNR of the last epoch
+    double seconds = 0;
+    double seconds_per_epoch = 0;
+};
+
+/** Where a phase stopped and everything it needs to continue exactly as if it had not
+ *  (checkpoints): the model's weights are the caller's to keep. */
+struct TrainState {
+    int epoch = 0;                    // epochs completed
+    int64_t iteration = 0;            // iterations of epoch `epoch` completed
+    double loss_sum = 0, psnr_sum = 0;
+    int64_t samples = 0;              // partial sums of epoch `epoch`
+    TrainResult result;               // as of the last completed epoch
+    std::vector<uint8_t> generator;   // the shuffling generator's state at the start of epoch `epoch`
+    std::string optimizer;            // Adam's state (a LibTorch archive)
+};
+
 struct TrainOptions {
     TrainRecipe recipe;
     torch::Device device = torch::kCPU;
@@ -28,17 +47,14 @@ struct TrainOptions {
     std::function<void(const NervProgress &)> progress;
     std::function<bool()> should_abort;
     double elapsed_before = 0;              // seconds spent on this segment before this phase
-};
-
-struct TrainResult {
-    double loss = 0;      // mean loss of the last epoch
-    double psnr = 0;      // mean training PSNR of the last epoch
-    double seconds = 0;
-    double seconds_per_epoch = 0;
+    const TrainState *resume = nullptr;     // continue from here (the model holds the saved weights)
+    int checkpoint_every = 0;               // epochs between checkpoint() calls; 0 = only when aborted
+    std::function<void(const TrainState &)> checkpoint;  // may be empty; also called at the phase's end
 };
 
 /** frames: [N,3,Hc,Wc] uint8 on the training device (canvas-padded). The model must be on
- *  that device. Throws Error(NERV_ERROR_ABORTED) when should_abort() returns true. */
+ *  that device. Throws Error(NERV_ERROR_ABORTED) when should_abort() returns true, after
+ *  handing the state at that iteration to checkpoint(). */
 TrainResult train_model(VideoModelImpl &model, const torch::Tensor &frames, const TrainOptions &opts);
 
 /** Frames [idx] as float in [0,1] on their device. */

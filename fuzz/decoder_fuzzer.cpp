@@ -1,0 +1,15 @@
+// libFuzzer entry point: decoder (the work is in decoder_input.cpp).
+#include <cstdio>
+#include <cstdlib>
+
+#include "fuzz_inputs.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    const std::string broken = nerv_fuzz::decoder_input(data, size);
+    if (!broken.empty()) {
+        std::fprintf(stderr, "fuzz_decoder: contract broken: %s\n", broken.c_str());
+        std::abort();
+    }
+    return 0;
+}

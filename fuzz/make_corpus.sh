@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Regenerates the committed fuzz seed corpus (docs/testing.md, "Fuzzing"):
+#   fuzz/corpus/container/, fuzz/corpus/decoder/   tiny valid streams, one per architecture and
+#                                                  per coding variant, from build/bin/nerv
+#   fuzz/corpus/tensor_payload/                    encoder-made tensor payloads (write_tensor_seeds)
+# Streams are a few KB: 32x32 synthetic clips, ~20k-parameter models, one epoch. Every decoder
+# seed must decode within fuzz_decoder's 1 MiB memory_limit, which the script checks.
+#
+#   fuzz/make_corpus.sh [BUILD_DIR]
+set -euo pipefail
+
+build=${1:-build}
+nerv="$build/bin/nerv"
+fuzz=$(cd "$(dirname "$0")" && pwd)
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+"$nerv" synth -o "$tmp/a.y4m" --width 32 --height 32 --frames 3 >/dev/null
+"$nerv" synth -o "$tmp/b.y4m" --width 24 --height 16 --frames 4 >/dev/null
+
+encode() { # NAME INPUT SETTINGS...
+    local name=$1 input=$2
+    shift 2
+    if "$nerv" encode "$input" -o "$tmp/$name.nerv" --device cpu --threads 1 --epochs 1 --checkpoint '' -q "$@" \
+        2>"$tmp/$name.log"; then
+        if "$nerv" decode "$tmp/$name.nerv" -o /dev/null --device cpu --memory_limit 1 2>>"$tmp/$name.log"; then
+            echo "  $name: $(wc -c <"$tmp/$name.nerv") bytes"
+            return 0
+        fi
+        echo "  $name: skipped, does not decode within 1 MiB" >&2
+    else
+        echo "  $name: skipped, $(tail -n1 "$tmp/$name.log")" >&2
+    fi
+    rm -f "$tmp/$name.nerv"
+}
+
+echo "streams:"
+# HNeRV's encoder side counts towards a config's parameters: keep it small (enc_dim=8).
+encode hnerv "$tmp/a.y4m" --arch hnerv --size 20k --params enc_dim=8
+encode hnerv-float "$tmp/a.y4m" --arch hnerv --size 20k --params enc_dim=8 --qbits 0 --qbits_embed 0
+encode hnerv-segments "$tmp/b.y4m" --arch hnerv --size 10k --params enc_dim=8:lower_width=4 --segment_frames 2 \
+    --qbits 4
+encode hnerv-pruned "$tmp/a.y4m" --arch hnerv --size 20k --params enc_dim=8 --prune 0.5 --prune_epochs 1
+encode nerv "$tmp/a.y4m" --arch nerv --size 20k --params lower_width=8:stem=32_1
+encode enerv "$tmp/a.y4m" --arch enerv \
+    --params fc_dim=16:lower_width=8:block_dim=16:stem_dim=16:mlp_dim=16:mod_dim=16:dim_head=8:strides=2,2,2:fc_hw=4,4
+# Architectures added later: their defaults at a tiny budget, when that decodes within the limit.
+for arch in $("$nerv" arch --list | awk '{print $1}'); do
+    case $arch in nerv | hnerv | enerv) continue ;; esac
+    encode "$arch" "$tmp/a.y4m" --arch "$arch" --size 20k || true
+done
+
+for target in container decoder; do
+    mkdir -p "$fuzz/corpus/$target"
+    rm -f "$fuzz/corpus/$target"/*.nerv
+    cp "$tmp"/*.nerv "$fuzz/corpus/$target/"
+done
+mkdir -p "$fuzz/corpus/tensor_payload"
+rm -f "$fuzz/corpus/tensor_payload"/seed-*
+"$build/fuzz/write_tensor_seeds" "$fuzz/corpus/tensor_payload"
