@@ -137,6 +137,22 @@ TEST(CliArchTest, LayerTableCountsMatchTheReferences)
         {"nerv --width 1280 --height 720 --frames 132 --size S", "total_params=3201905", "embedding_values=0"},
         {"nerv --width 1280 --height 720 --frames 132 --size L", "total_params=12524563", "embedding_values=0"},
         {"enerv --width 1280 --height 720 --frames 132", "total_params=12490602", "embedding_values=0"},
+        // SNeRV-B 3M (models.md §6.1): decoder 2,991,851 + head 1,191; 132 x (16x2x4 + 2 norm).
+        {"snerv --width 1280 --height 640 --frames 132 --size 3M", "total_params=2993042",
+         "embedding_values=17160"},
+        // SNeRV-T 3M (§6.3): decoder 2,339,468 + head 1,137; + 132 x 2 x 3x20x40 temporal values.
+        {"snerv-t --width 1280 --height 640 --frames 132 --size 3M", "total_params=2340605",
+         "embedding_values=650760"},
+        // The paper's Conv2D TUB variant at the same widths (time folded into channels).
+        {"snerv-t --width 1280 --height 640 --frames 132 --size 3M --params temporal=conv2d",
+         "total_params=3849545", "embedding_values=650760"},
+        // DNeRV and pyramidal PNeRV at 960x1920 (§5, §8.3): decoder side, head included;
+        // 132 x (16x2x4 content + 2x40x80 difference) values.
+        {"dnerv --width 1920 --height 960 --frames 132", "total_params=3405368", "embedding_values=861696"},
+        {"pnerv-pyr --width 1920 --height 960 --frames 132", "total_params=3318026",
+         "embedding_values=861696"},
+        // Polynomial PNeRV at 720x1280 (§7, no reference code): 12,030,430, the paper's 11.89M + 1.2%.
+        {"pnerv-poly --width 1280 --height 720 --frames 132", "total_params=12030430", "embedding_values=0"},
     };
     for (const Case &c : cases) {
         const CliRun r = run("arch " + c.args);

@@ -65,6 +65,98 @@ INSTANTIATE_TEST_SUITE_P(Fixture, TrainingQualityTest,
                                          QualityCase{"nerv", "100k", 60, "lower_width=16", 21.2, 23.6}),
                          [](const testing::TestParamInfo<QualityCase> &i) { return std::string(i.param.arch); });
 
+// Every seed model through the public path: a tiny CPU encode of 5 carphone frames, the
+// resolved config in the container, a sequential decode that outputs what the encoder
+// measured on its own reconstruction, and random access to single frames (the temporal
+// models' neighbours are read at encode time only; each frame decodes from its own records).
+struct RoundTripCase {
+    const char *arch;
+    const char *size;
+    const char *config_key;  // one of the arch's stream keys
+};
+
+class ArchRoundTripTest : public testing::TestWithParam<RoundTripCase> {};
+
+void collect_segment_metadata(void *user_data, const NervSegmentInfo *segment)
+{
+    *static_cast<std::string *>(user_data) += segment->metadata;
+}
+
+TEST_P(ArchRoundTripTest, ContainerHoldsTheConfigAndDecodesWhatTheEncoderMeasured)
+{
+    const RoundTripCase &c = GetParam();
+    const nerv_test::Clip clip = nerv_test::load_fixture_clip(5);
+    NervEncoderSettings s = nerv_test::quick_settings(c.arch, c.size, 2);
+    const nerv_test::Encoded e = nerv_test::encode_clip(clip, s);
+    ASSERT_EQ(e.result, 0) << e.error;
+    ASSERT_EQ(e.segment_stats.size(), 1u);
+
+    // The stream names the architecture, stores its resolved config under "<arch>." keys and
+    // exactly the decoder-side parameters that nerv_arch_describe resolves for these settings.
+    NervStreamInfo info;
+    std::string metadata;
+    ASSERT_EQ(nerv_probe_segments(e.stream.data(), e.stream.size(), &info, collect_segment_metadata, &metadata), 0);
+    EXPECT_STREQ(info.arch, c.arch);
+    EXPECT_EQ(info.frames, 5);
+    EXPECT_NE(metadata.find(std::string(c.config_key) + " = "), std::string::npos) << metadata;
+    NervEncoderSettings described = s;
+    described.width = clip.width;
+    described.height = clip.height;
+    NervArchInfo arch;
+    ASSERT_EQ(nerv_arch_describe(&described, 5, &arch, nullptr, nullptr), 0) << nerv_last_error();
+    EXPECT_EQ(info.parameters, arch.decoder_parameters - arch.fixed_parameters);
+    EXPECT_EQ(e.segment_stats[0].parameters, info.parameters);
+
+    // Sequential decode = the encoder's own reconstruction (its PSNR is measured on it).
+    int w = 0, h = 0;
+    const auto seq = nerv_test::decode_all_rgb(e.stream, &w, &h);
+    ASSERT_EQ(seq.size(), 5u);
+    ASSERT_EQ(w, clip.width);
+    ASSERT_EQ(h, clip.height);
+    double psnr = 0;
+    for (size_t i = 0; i < seq.size(); ++i) {
+        NervPicture src = clip.picture(i), dec{};
+        dec.width = w;
+        dec.height = h;
+        dec.format = NERV_PIX_FMT_RGB24;
+        dec.data[0] = seq[i].data();
+        dec.stride[0] = 3 * w;
+        NervMetrics m;
+        ASSERT_EQ(nerv_compare_pictures(&dec, &src, &m), 0) << nerv_last_error();
+        psnr += m.psnr;
+    }
+    EXPECT_NEAR(psnr / seq.size(), e.segment_stats[0].psnr_final, 0.02);
+
+    // Random access, middle frame first, then the ends, on a fresh decoder: bit-exact.
+    NervDecoderSettings ds;
+    nerv_decoder_default_settings(&ds);
+    ds.output_format = NERV_PIX_FMT_RGB24;
+    ds.device = NERV_DEVICE_CPU;
+    NervDecoder *d = nullptr;
+    ASSERT_EQ(nerv_decoder_open(&d, &ds), 0);
+    ASSERT_EQ(nerv_decoder_send_packet(d, e.stream.data(), e.stream.size()), 0);
+    for (int64_t i : {2, 4, 0}) {
+        NervPicture p;
+        ASSERT_EQ(nerv_decoder_decode_frame(d, i, &p), 0) << nerv_last_error();
+        EXPECT_EQ(p.frame_index, i);
+        EXPECT_EQ(std::memcmp(p.data[0], seq[i].data(), seq[i].size()), 0) << c.arch << " frame " << i;
+    }
+    nerv_decoder_close(&d);
+}
+
+INSTANTIATE_TEST_SUITE_P(SeedModels, ArchRoundTripTest,
+                         testing::Values(RoundTripCase{"snerv", "100k", "snerv.fc_dim"},
+                                         RoundTripCase{"snerv-t", "150k", "snerv-t.temporal"},
+                                         RoundTripCase{"dnerv", "100k", "dnerv.diff_strides"},
+                                         RoundTripCase{"pnerv-pyr", "100k", "pnerv-pyr.dec_dim"},
+                                         RoundTripCase{"pnerv-poly", "500k", "pnerv-poly.channels"}),
+                         [](const testing::TestParamInfo<RoundTripCase> &i) {
+                             std::string name = i.param.arch;
+                             for (char &ch : name)
+                                 ch = ch == '-' ? '_' : ch;
+                             return name;
+                         });
+
 TEST(EndToEndTest, RandomAccessEqualsSequentialDecodeBitExactly)
 {
     const nerv_test::Clip clip = nerv_test::load_fixture_clip(6);

@@ -187,7 +187,7 @@ typedef struct NervEncoderSettings {
     NervPixelFormat pixel_format; /**< "pix_fmt": format of the pictures sent: rgb24 (default), yuv420p, yuv444p */
     NervColorMatrix matrix;    /**< "matrix": bt601 (default) or bt709, for YUV input */
     NervColorRange range;      /**< "range": limited (default) or full, for YUV input */
-    char arch[NERV_NAME_MAX];  /**< "arch": nerv, hnerv (default), enerv */
+    char arch[NERV_NAME_MAX];  /**< "arch": nerv, hnerv (default), enerv, dnerv, snerv, snerv-t, pnerv-pyr, pnerv-poly */
     char size[NERV_NAME_MAX];  /**< "size": parameter budget ("1.5M", "300k", "120000") or a preset
                                     (nerv: S, M, L); "" = the architecture's default */
     int epochs;                /**< "epochs": training epochs, 0 = recipe default (300), max 100000 */

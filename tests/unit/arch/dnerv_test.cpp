@@ -233,8 +233,18 @@ TEST(DnervTest, BudgetPicksTheLargestFittingWidth)
 struct TrainedClip {
     torch::Tensor clip;
     VideoModel model;
-    double psnr = 0, seconds = 0;
+    double psnr_untrained = 0, psnr = 0, seconds = 0;
 };
+
+/** PSNR of the model's eval-mode render of all frames of `clip` (batch of all of them). */
+double clip_psnr(const VideoModel &model, const torch::Tensor &clip)
+{
+    model->eval();
+    torch::NoGradGuard no_grad;
+    FrameBatch all = clip_batch(clip, {0, 1, 2, 3});
+    all.inputs = model->embed(all);
+    return -10 * std::log10(torch::mse_loss(model->render(all), all.frames).item<double>());
+}
 
 const TrainedClip &trained_small_model()
 {
@@ -243,6 +253,7 @@ const TrainedClip &trained_small_model()
         t.clip = nerv_test::carphone_rgb(4, 48, 40, 96, 64);
         torch::manual_seed(5);  // the reference's seed
         t.model = small_model();
+        t.psnr_untrained = clip_psnr(t.model, t.clip);
         const auto t0 = std::chrono::steady_clock::now();
         // The reference's optimizer, clipping and L2 loss, batch 1, at a higher rate for a short run.
         std::vector<torch::Tensor> params;
@@ -260,12 +271,7 @@ const TrainedClip &trained_small_model()
             }
         }
         t.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-        t.model->eval();
-        torch::NoGradGuard no_grad;
-        FrameBatch all = clip_batch(t.clip, {0, 1, 2, 3});
-        all.inputs = t.model->embed(all);
-        const double mse = torch::mse_loss(t.model->render(all), all.frames).item<double>();
-        t.psnr = -10 * std::log10(mse);
+        t.psnr = clip_psnr(t.model, t.clip);
         return t;
     }();
     return trained;
@@ -273,11 +279,13 @@ const TrainedClip &trained_small_model()
 
 TEST(DnervTest, ShortTrainingOnRealVideoReachesPsnrBand)
 {
-    // 240 steps on 4 frames: ~XX dB here (seed 5), from ~YY dB untrained; ~ZZ s on this machine.
+    // 240 steps on 4 frames: measured 29.92 dB (seed 5) from 12.50 dB untrained, 6.0 s on the
+    // 2-core machine. The band is +-1.5 dB around it.
     const TrainedClip &t = trained_small_model();
-    EXPECT_GT(t.psnr, 24.0) << "trained in " << t.seconds << " s";
-    EXPECT_LT(t.psnr, 60.0);
-    std::cout << "dnerv small: " << t.psnr << " dB in " << t.seconds << " s\n";
+    EXPECT_GT(t.psnr, 28.4) << "trained in " << t.seconds << " s";
+    EXPECT_LT(t.psnr, 31.4) << "better than the band: update the band";
+    EXPECT_GT(t.psnr, t.psnr_untrained + 8.0);
+    std::cout << "dnerv small: " << t.psnr_untrained << " -> " << t.psnr << " dB in " << t.seconds << " s\n";
 }
 
 TEST(DnervTest, DecodingEqualsTheTrainingTimeForward)
@@ -435,7 +443,11 @@ INSTANTIATE_TEST_SUITE_P(
         ParamCase{"fc_dim=40", "", true, ""}, ParamCase{"fc_dim=0", "", false, "fc_dim"},
         ParamCase{"fc_dim=3", "", false, "fc_dim"},  // widths 2, 1, 0: a stage would vanish
         ParamCase{"strides=4,3,2,2", "", true, ""}, ParamCase{"strides=4,17", "", false, "strides"},
-        ParamCase{"diff_strides=3,2,2", "", true, ""}, ParamCase{"diff_strides=4,4", "", false, "diff_strides"},
+        // 176x144 plans strides 3,2,2,2,2; with ccu_stage 2 the difference grid is the one
+        // entering stage 2, so its strides must multiply to 2*2*2 = 8 (the reference: 4*3*2 =
+        // 24 = the product of 5,4,[4,3,2] from stage 2 on, a 40x80 grid at 960x1920).
+        ParamCase{"diff_strides=4,2", "", true, ""}, ParamCase{"diff_strides=3,2,2", "", false, "diff_strides"},
+        ParamCase{"diff_strides=4,4", "", false, "diff_strides"},
         ParamCase{"ccu_stage=1", "", true, ""}, ParamCase{"ccu_stage=5", "", false, "ccu_stage"},
         ParamCase{"enc_dim=32", "", true, ""}, ParamCase{"enc_dim=0", "", false, "enc_dim"},
         ParamCase{"embed_dim=8", "", true, ""}, ParamCase{"embed_dim=300", "", false, "embed_dim"},

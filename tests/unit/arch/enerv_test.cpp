@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <functional>
 #include <map>
 #include <string>
@@ -11,6 +12,7 @@
 
 #include <gtest/gtest.h>
 
+#include "carphone_clip.h"
 #include "container/metadata.h"
 #include "core/error.h"
 #include "train/loss.h"
@@ -476,6 +478,41 @@ TEST(EnervTest, ShortTrainingReachesPsnrBand)
     torch::NoGradGuard no_grad;
     const float mse = torch::mse_loss(model->render(batch), batch.frames).item<float>();
     EXPECT_GT(-10 * std::log10(mse), 30.0);
+}
+
+// Real video: four 48x32 carphone crops (the man's face), t = i / 3, the tiny model above.
+// The paper's optimizer and L2 at a higher rate, 240 steps of one frame. Measured: 33.35 dB
+// from 15.23 dB untrained (seed 1), 1.4 s; the band is +-1.5 dB around it.
+TEST(EnervTest, ShortTrainingOnRealVideoReachesPsnrBand)
+{
+    const torch::Tensor clip = nerv_test::carphone_rgb(4, 64, 40, 48, 32);
+    torch::manual_seed(1);
+    const KeyValues params = tiny_params();
+    ArchRequest request = request_for(48, 32, &params);
+    request.frames = 4;
+    auto model = create_model(request);
+    auto clip_psnr = [&] {
+        torch::NoGradGuard no_grad;
+        FrameBatch all = batch_of({0, 1, 2, 3}, 4);
+        return -10 * std::log10(torch::mse_loss(model->render(all), clip).item<double>());
+    };
+    const double untrained = clip_psnr();
+    torch::optim::Adam adam(model->parameters(), torch::optim::AdamOptions(5e-3).betas({0.5, 0.999}));
+    const LossFunction loss(LossKind::L2);
+    for (int epoch = 0; epoch < 60; ++epoch) {
+        for (int f = 0; f < 4; ++f) {
+            FrameBatch one = batch_of({static_cast<float>(f)}, 4);
+            one.frames = clip.slice(0, f, f + 1);
+            adam.zero_grad();
+            model->train_step(one, loss, 32, 48).loss.backward();
+            adam.step();
+        }
+    }
+    const double trained = clip_psnr();
+    EXPECT_GT(trained, 31.85);
+    EXPECT_LT(trained, 34.85) << "better than the band: update the band";
+    EXPECT_GT(trained, untrained + 10.0);
+    std::printf("[enerv] %.2f dB -> %.2f dB\n", untrained, trained);
 }
 
 }  // namespace

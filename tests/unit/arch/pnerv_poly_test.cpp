@@ -342,7 +342,7 @@ TEST(PnervPolyTest, TrainsOnRealVideoToPsnrBand)
     // 12.94 dB untrained, 8.7 s of CPU (one torch thread; 22 s wall on a machine loaded 4x over).
     // The limit is on CPU time: on shared cores the wall clock measures the neighbours too.
     EXPECT_GT(t.psnr_after, 23.5) << "before " << t.psnr_before << " dB";
-    EXPECT_LT(t.psnr_after, 35.0);
+    EXPECT_LT(t.psnr_after, 27.0) << "better than the band: update the band";
     EXPECT_GT(t.psnr_after, t.psnr_before + 7.0);
     EXPECT_LT(t.cpu_seconds, 30.0) << "wall " << t.seconds << " s";
     std::printf("[pnerv-poly] %.2f dB -> %.2f dB in %.1f s CPU, %.1f s wall\n", t.psnr_before, t.psnr_after,

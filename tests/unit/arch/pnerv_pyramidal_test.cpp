@@ -208,8 +208,22 @@ TEST(PnervPyramidalTest, EachFrameIsNormalisedByItsOwnStatistics)
 struct TrainedClip {
     torch::Tensor clip;
     VideoModel model;
-    double psnr = 0, seconds = 0;
+    double psnr_untrained = 0, psnr = 0, seconds = 0;
 };
+
+/** PSNR of the model's render of every frame of `clip`, one frame at a time as the decoder. */
+double clip_psnr(const VideoModel &model, const torch::Tensor &clip)
+{
+    model->eval();
+    torch::NoGradGuard no_grad;
+    double mse_sum = 0;
+    for (int64_t f = 0; f < clip.size(0); ++f) {
+        FrameBatch one = clip_batch(clip, {f});
+        one.inputs = model->embed(one);
+        mse_sum += torch::mse_loss(model->render(one), one.frames).item<double>();
+    }
+    return -10 * std::log10(mse_sum / static_cast<double>(clip.size(0)));
+}
 
 /** The carphone crop (96x64, the man's face and the car window) trained once for the tests below. */
 const TrainedClip &trained_small_model()
@@ -219,6 +233,7 @@ const TrainedClip &trained_small_model()
         t.clip = nerv_test::carphone_rgb(4, 48, 40, 96, 64);
         torch::manual_seed(10);  // the reference's seed
         t.model = small_model();
+        t.psnr_untrained = clip_psnr(t.model, t.clip);
         const auto t0 = std::chrono::steady_clock::now();
         // The reference's optimizer, clipping and L2 loss, batch 1, at a higher rate for a short run.
         std::vector<torch::Tensor> params;
@@ -236,15 +251,7 @@ const TrainedClip &trained_small_model()
             }
         }
         t.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-        t.model->eval();
-        torch::NoGradGuard no_grad;
-        double mse_sum = 0;
-        for (int64_t f = 0; f < t.clip.size(0); ++f) {
-            FrameBatch one = clip_batch(t.clip, {f});
-            one.inputs = t.model->embed(one);
-            mse_sum += torch::mse_loss(t.model->render(one), one.frames).item<double>();
-        }
-        t.psnr = -10 * std::log10(mse_sum / static_cast<double>(t.clip.size(0)));
+        t.psnr = clip_psnr(t.model, t.clip);
         return t;
     }();
     return trained;
@@ -252,11 +259,13 @@ const TrainedClip &trained_small_model()
 
 TEST(PnervPyramidalTest, ShortTrainingOnRealVideoReachesPsnrBand)
 {
-    // 240 steps on 4 frames: ~XX dB here (seed 10), from ~YY dB untrained; ~ZZ s on this machine.
+    // 240 steps on 4 frames: measured 28.38 dB (seed 10) from 12.81 dB untrained, 7.7 s on the
+    // 2-core machine. The band is +-1.5 dB around it.
     const TrainedClip &t = trained_small_model();
-    EXPECT_GT(t.psnr, 24.0) << "trained in " << t.seconds << " s";
-    EXPECT_LT(t.psnr, 60.0);
-    std::cout << "pnerv small: " << t.psnr << " dB in " << t.seconds << " s\n";
+    EXPECT_GT(t.psnr, 26.9) << "trained in " << t.seconds << " s";
+    EXPECT_LT(t.psnr, 29.9) << "better than the band: update the band";
+    EXPECT_GT(t.psnr, t.psnr_untrained + 8.0);
+    std::cout << "pnerv small: " << t.psnr_untrained << " -> " << t.psnr << " dB in " << t.seconds << " s\n";
 }
 
 TEST(PnervPyramidalTest, DecodingEqualsTheTrainingTimeForward)

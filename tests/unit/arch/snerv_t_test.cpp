@@ -1,5 +1,6 @@
 #include "arch/snerv_t.h"
 
+#include <cstdio>
 #include <functional>
 
 #include <gtest/gtest.h>
@@ -309,8 +310,9 @@ const TrainedSnervT &trained_snerv_t()
 }
 
 // Fusion6 training (the recipe's loss, clipping and 20 % warm-up; 60 epochs at lr 3e-3) through
-// the library's trainer, the neighbours coming from frame_batch's frames_at. Measured: 28.41 dB;
-// 24 s of CPU, about 12 s on 2 idle cores (63 s wall when the machine was loaded 4x).
+// the library's trainer, the neighbours coming from frame_batch's frames_at. Measured:
+// 28.40-28.41 dB over runs (band -1.4/+1.6 dB); 24 s of CPU, about 12 s on 2 idle cores (63 s
+// wall when the machine was loaded 4x).
 TEST(SnervTTest, TrainsOnRealVideoToAPsnrBand)
 {
     const TrainedSnervT &t = trained_snerv_t();
@@ -319,7 +321,8 @@ TEST(SnervTTest, TrainsOnRealVideoToAPsnrBand)
     EXPECT_EQ(t.model->canvas_width(), kClipWidth);
     EXPECT_EQ(t.model->canvas_height(), kClipHeight);
     EXPECT_GE(t.result.psnr, 27.0);
-    EXPECT_LE(t.result.psnr, 35.0);
+    EXPECT_LE(t.result.psnr, 30.0) << "better than the band: update the band";
+    std::printf("[snerv-t] %.2f dB\n", t.result.psnr);
 }
 
 // The decoder's path (stored config -> load without encoders -> float32 weights -> eval render at

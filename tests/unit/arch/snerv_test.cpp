@@ -1,6 +1,7 @@
 #include "arch/snerv.h"
 
 #include <cmath>
+#include <cstdio>
 #include <functional>
 #include <tuple>
 
@@ -298,8 +299,8 @@ TEST(SnervTest, LossAddsTheLowAndHighBandTerms)
 }
 
 // Fusion6 training (the recipe's loss, clipping and schedule; 80 epochs at lr 3e-3) through the
-// library's trainer. Measured: 28.96 dB; 19 s of CPU, about 10 s on 2 idle cores (76 s wall
-// when the machine was loaded 4x).
+// library's trainer. Measured: 28.95-28.96 dB over runs (band -1.5/+1.5 dB); 19 s of CPU, about
+// 10 s on 2 idle cores (76 s wall when the machine was loaded 4x).
 TEST(SnervTest, TrainsOnRealVideoToAPsnrBand)
 {
     const TrainedSnerv &t = trained_snerv();
@@ -308,7 +309,8 @@ TEST(SnervTest, TrainsOnRealVideoToAPsnrBand)
     EXPECT_EQ(t.model->canvas_width(), kClipWidth);
     EXPECT_EQ(t.model->canvas_height(), kClipHeight);
     EXPECT_GE(t.result.psnr, 27.5);
-    EXPECT_LE(t.result.psnr, 35.0);
+    EXPECT_LE(t.result.psnr, 30.5) << "better than the band: update the band";
+    std::printf("[snerv] %.2f dB\n", t.result.psnr);
 }
 
 // The decoder's path (stored config -> load without the encoder -> weights coded as float32 ->
@@ -326,7 +328,7 @@ TEST(SnervTest, DecodeEqualsTrainingForwardBitForBit)
     VideoModel decoder = snerv_arch_entry().load(meta, false);
     load_model_weights(*decoder, entries);
     decoder->eval();
-    for (int64_t i : {0, 5}) {
+    for (int64_t i : {int64_t{0}, int64_t{kClipFrames - 1}}) {  // first and last of the trained clip
         const torch::Tensor idx = torch::tensor({i});
         torch::Tensor expected;
         std::map<std::string, torch::Tensor> stored;

@@ -48,8 +48,9 @@ TEST(KroneckerFcTest, IsAFullyConnectedLayerWithAKroneckerWeight)
     torch::NoGradGuard no_grad;
     for (int64_t b = 0; b < 2; ++b) {
         for (int64_t ch = 0; ch < c; ++ch) {
-            // vec() stacks columns: vec(L X R) = (R^T kron L) vec(X).
-            const torch::Tensor weight = torch::kron(kfc->w_r[ch].t(), kfc->w_l[ch]);          // [ho*wo, hi*wi]
+            // vec() stacks columns: vec(L X R) = (R^T kron L) vec(X). LibTorch 1.13's kron
+            // views its inputs, so the transposed factor must be made contiguous first.
+            const torch::Tensor weight = torch::kron(kfc->w_r[ch].t().contiguous(), kfc->w_l[ch]);  // [ho*wo, hi*wi]
             const torch::Tensor vec_x = x[b][ch].t().reshape({-1});
             const torch::Tensor bias = kfc->b_c[ch][0] * torch::matmul(kfc->b_h, kfc->b_w);  // [ho, wo]
             const torch::Tensor vec_y = torch::matmul(weight, vec_x) + bias.t().reshape({-1});
