@@ -17,13 +17,21 @@ fi
 build=$1 seconds=$2 work=$3
 shift 3
 targets=("$@")
-[ ${#targets[@]} -eq 0 ] && targets=(container tensor_payload decoder)
+if [ ${#targets[@]} -eq 0 ]; then
+    targets=(container tensor_payload decoder)
+    # The FFmpeg demuxer target exists only where `make ffmpeg` built the patched tree.
+    if [ -x "$build/fuzz_demuxer" ]; then
+        targets+=(demuxer)
+    else
+        echo "fuzz: demuxer skipped: $build/fuzz_demuxer was not built (needs make ffmpeg)" >&2
+    fi
+fi
 src=$(cd "$(dirname "$0")" && pwd)
 
 # LibTorch keeps process-lifetime allocations (operator registries) that LeakSanitizer would
-# report after every input of fuzz_decoder; the library's own leaks are checked by the
+# report after every input of fuzz_decoder and fuzz_demuxer (which loads libnerv.so); the library's own leaks are checked by the
 # torch-free targets and by `make check-asan`'s unit suite.
-leaks_for() { [ "$1" = decoder ] && echo 0 || echo 1; }
+leaks_for() { case $1 in decoder | demuxer) echo 0 ;; *) echo 1 ;; esac; }
 
 mkdir -p "$work/crashes"
 status=0

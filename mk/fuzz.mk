@@ -5,6 +5,9 @@
 #   make fuzz-check              a fixed budget of FUZZ_CHECK_SECONDS (30) per target from the
 #                                committed corpus only; part of `make check`
 #   make fuzz-corpus             regenerate fuzz/corpus/ (tiny encodes with build/bin/nerv)
+#
+# fuzz_demuxer (the FFmpeg .nerv demuxer) is built when `make ffmpeg` has built the patched tree
+# in $(BUILD_DIR)/ffmpeg-src; otherwise fuzz-build says it skipped it and run.sh leaves it out.
 
 FUZZ_BUILD_DIR := $(BUILD_DIR)/fuzz
 FUZZ_CXX ?= clang++-14
@@ -17,9 +20,13 @@ CHECK_EXTRA += fuzz-check
 
 # fuzz_decoder links the LibTorch half of libnerv from the main build's static core.
 fuzz-build: build
+	@mkdir -p $(FUZZ_BUILD_DIR)
 	@cmake -S fuzz -B $(FUZZ_BUILD_DIR) -G Ninja -DCMAKE_CXX_COMPILER=$(FUZZ_CXX) -DCMAKE_C_COMPILER=$(FUZZ_CC) \
 	    -DCMAKE_BUILD_TYPE= -DTorch_DIR="$(TORCH_DIR)" \
-	    -DNERV_CORE_ARCHIVE="$(abspath $(CMAKE_DIR))/archive/libnerv_core.a" >/dev/null
+	    -DNERV_CORE_ARCHIVE="$(abspath $(CMAKE_DIR))/archive/libnerv_core.a" \
+	    -DNERV_LIB_DIR="$(abspath $(BUILD_DIR))/lib" -DFFMPEG_TREE="$(abspath $(BUILD_DIR))/ffmpeg-src" \
+	    >$(FUZZ_BUILD_DIR)/configure.log 2>&1 || { cat $(FUZZ_BUILD_DIR)/configure.log; exit 1; }
+	@grep -h 'fuzz_demuxer skipped' $(FUZZ_BUILD_DIR)/configure.log || true
 	cmake --build $(FUZZ_BUILD_DIR) -j $(JOBS)
 
 fuzz: fuzz-build

@@ -3,6 +3,7 @@
 # Idempotent: installs only packages that are missing, so a second run is instant.
 #
 #   scripts/install-deps.sh            build + test dependencies
+#   scripts/install-deps.sh --bench    those plus what `make bench-rd` / `make bench-speed` need
 #   scripts/install-deps.sh --print    only print the apt-get command that would run
 set -euo pipefail
 
@@ -15,7 +16,24 @@ PACKAGES=(
     nasm libsdl2-dev                               # patched FFmpeg build: x86 asm, ffplay
     xz-utils dpkg-dev ca-certificates              # FFmpeg source tarball fetch + unpack
     python3                                        # small build helpers
+    clang-14 libclang-rt-14-dev                    # libFuzzer targets (make fuzz, the fuzz pass of make check)
 )
+
+# Benchmarks only (bench/, mk/bench.mk): never installed by `make check` or `make demo`.
+BENCH_PACKAGES=(
+    gnuplot-nox                                    # RD plots (PNG)
+    python3-numpy                                  # MS-SSIM (bench/msssim.py)
+    python3-torch                                  # the authors' reference code for bench-speed
+)
+
+PRINT=0
+for arg in "$@"; do
+    case "$arg" in
+        --print) PRINT=1 ;;
+        --bench) PACKAGES+=("${BENCH_PACKAGES[@]}") ;;
+        *) echo "install-deps: unknown option $arg" >&2; exit 2 ;;
+    esac
+done
 
 missing=()
 for p in "${PACKAGES[@]}"; do
@@ -30,7 +48,7 @@ if [ ${#missing[@]} -eq 0 ]; then
 fi
 
 cmd=(apt-get install -y --no-install-recommends "${missing[@]}")
-if [ "${1:-}" = "--print" ]; then
+if [ "$PRINT" = 1 ]; then
     echo "sudo ${cmd[*]}"
     exit 0
 fi

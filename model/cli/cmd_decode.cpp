@@ -25,6 +25,13 @@ int cmd_decode(int argc, char **argv)
     LoadedStream s;
     if (!load_stream(args.positional[0], &s))
         return 1;
+    // An empty Y4M would pass for the decode of an empty stream: a stream with no whole frame
+    // (e.g. cut inside its first segment) is a failure, and no output is written.
+    if (s.info.frames == 0) {
+        std::fprintf(stderr, "nerv decode: '%s' has no whole frame to decode%s\n", args.positional[0].c_str(),
+                     s.info.truncated ? " (the stream is truncated before its first complete frame)" : "");
+        return 1;
+    }
     int64_t first = 0, end = 0;
     if ((args.has("frames") && args.get("frames").empty()) ||
         !parse_frame_range(args.get("frames"), s.info.frames, &first, &end)) {

@@ -114,6 +114,8 @@ protected:
         s.resume = 1;
         s.width = clip().width;
         s.height = clip().height;
+        s.fps_num = clip().fps_num;  // as encode_clip() set them for the interrupted encode
+        s.fps_den = clip().fps_den;
         s.pixel_format = NERV_PIX_FMT_YUV420P;
         return s;
     }

@@ -81,8 +81,10 @@ INSTANTIATE_TEST_SUITE_P(
         DecoderSettingCase{"threads", 0, [](const NervDecoderSettings &s) { return s.threads; },
                            [](NervDecoderSettings *s, int v) { s->threads = v; }, {0, 1, 1024}, {-1, 1025},
                            "0..1024"},
+        // 8 MiB: the smallest round budget above the ~4 MiB the 176x144 stream's model and canvas
+        // need (resource_limits_test.cpp checks that a budget below that is refused).
         DecoderSettingCase{"memory_limit", 0, [](const NervDecoderSettings &s) { return s.memory_limit; },
-                           [](NervDecoderSettings *s, int v) { s->memory_limit = v; }, {0, 1, 1 << 24},
+                           [](NervDecoderSettings *s, int v) { s->memory_limit = v; }, {0, 8, 1 << 24},
                            {-1, (1 << 24) + 1}, "16777216"},
         DecoderSettingCase{"log_level", NERV_LOG_INFO,
                            [](const NervDecoderSettings &s) { return static_cast<int>(s.log_level); },
@@ -159,8 +161,9 @@ TEST(DecoderSettingsTest, LogLevelFiltersTheCallback)
         ASSERT_EQ(nerv_decoder_receive_frame(d, &p), 0);
         nerv_decoder_close(&d);
         EXPECT_LE(seen.max_level, level);
-        if (level == NERV_LOG_DEBUG)
+        if (level == NERV_LOG_DEBUG) {
             EXPECT_GT(seen.lines, 0) << "building a segment's model logs at verbose level";
+        }
     }
 }
 
