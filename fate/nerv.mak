@@ -95,6 +95,11 @@ FATE_NERV-$(call ALLYES, $(NERV_DEPS)) += fate-nerv-pipe
 fate-nerv-pipe: $(NERV_FILE)
 fate-nerv-pipe: CMD = $(NERV_RUN) nerv_pipe $(NERV_FILE)
 
+# non-seekable input with a damaged segment model: that segment's frames are dropped
+FATE_NERV-$(call ALLYES, $(NERV_DEPS)) += fate-nerv-pipe-damaged
+fate-nerv-pipe-damaged: $(NERV_FILE)
+fate-nerv-pipe-damaged: CMD = $(NERV_RUN) nerv_pipe_damaged_model $(NERV_FILE)
+
 # damaged files fail to open in ffmpeg and ffprobe with a clear message, never a crash
 FATE_NERV-$(call ALLYES, $(NERV_DEPS)) += fate-nerv-corrupt
 fate-nerv-corrupt: tests/data/nerv-corrupt.nerv

@@ -107,6 +107,37 @@ nerv_pipe(){
     echo "pipe: decoded $(ffmpeg -f nerv -i pipe:0 -f framemd5 - < $nerv_src | grep -c '^0,') frames"
 }
 
+# From a pipe (no index: damage is found by the decoder) with the model of segment 1 damaged:
+# the frames of segment 0 decode as from the intact file, and those of segment 1 are dropped
+# (with an error) instead of being decoded with segment 0's model.
+nerv_pipe_damaged_model(){
+    nerv_src=$(target_path $1)
+    nerv_bad="${outdir}/${test}.nerv"
+    nerv_a="${outdir}/${test}.file"
+    nerv_b="${outdir}/${test}.pipe"
+    nerv_err="${outdir}/${test}.err"
+    cleanfiles="$cleanfiles $nerv_bad $nerv_a $nerv_b $nerv_err"
+    # the key packets start segments; pkt->pos is the frame record, which follows the model
+    nerv_pos=$(run ffprobe${PROGSUF}${EXECSUF} -v error -of csv=p=0 -show_entries packet=pos,flags \
+               $nerv_src | grep ',K' | sed -n '2s/,.*//p')
+    [ -n "$nerv_pos" ] || { echo "no second segment"; return 1; }
+    cp $nerv_src $(target_path $nerv_bad) || return
+    # the last payload byte of segment 1's model chunk (before its 4-byte CRC)
+    printf '\377' | dd of=$(target_path $nerv_bad) bs=1 seek=$((nerv_pos - 5)) conv=notrunc 2>/dev/null || return
+    framemd5 -i $nerv_src > $nerv_a || return
+    framemd5 -f nerv -i pipe:0 < $(target_path $nerv_bad) > $nerv_b 2> $nerv_err
+    echo "pipe, damaged model of segment 1: exit status $?"
+    cat $nerv_err >&2
+    nerv_n=$(grep -c '^0,' $nerv_b)
+    if [ "$(grep '^0,' $nerv_b)" = "$(grep '^0,' $nerv_a | head -n $nerv_n)" ]; then
+        echo "pipe, damaged model of segment 1: decoded $nerv_n frames, identical to the first $nerv_n of the intact file"
+    else
+        echo "pipe, damaged model of segment 1: decoded frames differ from the intact file:"
+        diff -u $nerv_a $nerv_b
+    fi
+    echo "pipe, damaged model of segment 1: $(grep -c 'Dropping a frame of a segment whose model was damaged' $nerv_err) frames dropped"
+}
+
 # Run a program that must reject FILE: a clean failure (a non-zero exit status that is not
 # 128 + a signal number: ffmpeg exits with its error code modulo 256) and an error message
 # matching PATTERN.
@@ -143,15 +174,18 @@ nerv_damaged(){
     nerv_must_fail ffprobe "$nerv_pattern" -v error $nerv_file
 }
 
-# ffplay plays a valid file to the end and exits 0 (SDL's dummy video driver: no display
-# needed), and exits 1 for a damaged one (-nodisp -an: no SDL video or audio at all).
+# ffplay plays a valid file to the end and exits 0 (SDL's dummy video and audio drivers: no
+# display needed), and exits 1 for a damaged one, both with the dummy drivers and with
+# -nodisp -an (no SDL video or audio at all).
 nerv_ffplay(){
     nerv_good=$(target_path $1)
     nerv_bad=$(target_path $2)
     SDL_VIDEODRIVER=dummy
-    export SDL_VIDEODRIVER
-    run ffplay${PROGSUF}${EXECSUF} -v error -an -autoexit $nerv_good
+    SDL_AUDIODRIVER=dummy
+    export SDL_VIDEODRIVER SDL_AUDIODRIVER
+    run ffplay${PROGSUF}${EXECSUF} -v error -autoexit $nerv_good
     echo "ffplay: valid file played, exit status $?"
+    nerv_must_fail ffplay "corrupt .nerv file" -v error -autoexit $nerv_bad
     nerv_must_fail ffplay "corrupt .nerv file" -v error -nodisp -an -autoexit $nerv_bad
 }
 

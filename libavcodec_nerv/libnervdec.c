@@ -30,15 +30,19 @@
  */
 
 #include "libavutil/imgutils.h"
+#include "libavutil/intreadwrite.h"
 #include "libavutil/mathematics.h"
 #include "libavutil/mem.h"
 #include "libavutil/opt.h"
 #include "libavutil/pixdesc.h"
+#include "libavutil/timestamp.h"
 
 #include "avcodec.h"
 #include "codec_internal.h"
 #include "decode.h"
 #include "libnerv.h"
+
+#define TAG_NVSG MKTAG('N', 'V', 'S', 'G')
 
 typedef struct NervDecContext {
     const AVClass *class;
@@ -52,6 +56,8 @@ typedef struct NervDecContext {
     /** frames output from the current packet, and the record pts of its first */
     int pkt_frames;
     int64_t pkt_first_pts;
+    /** a segment's model was damaged: its frame records are dropped until the next segment */
+    int need_segment;
 
     /* options */
     enum AVPixelFormat out_pix_fmt;
@@ -202,7 +208,7 @@ static int nerv_receive_frame(AVCodecContext *avctx, AVFrame *frame)
 {
     NervDecContext *s = avctx->priv_data;
     NervPicture pic;
-    int ret;
+    int has_segment, ret;
 
     for (;;) {
         ret = nerv_decoder_receive_frame(s->dec, &pic);
@@ -216,10 +222,23 @@ static int nerv_receive_frame(AVCodecContext *avctx, AVFrame *frame)
         if (ret < 0)
             return ret;
         s->pkt_frames = 0;
+        has_segment   = s->pkt->size >= 4 && AV_RL32(s->pkt->data) == TAG_NVSG;
+        if (s->need_segment && !has_segment) {
+            /* The library still holds the previous segment's model: decoding
+             * this frame record with it would give a wrong picture. */
+            av_log(avctx, AV_LOG_ERROR, "Dropping a frame of a segment whose model "
+                   "was damaged (pts %s).\n", av_ts2str(s->pkt->pts));
+            return AVERROR_INVALIDDATA;
+        }
         /* A damaged packet is rejected whole; the decoder keeps its state. */
         ret = nerv_decoder_send_packet(s->dec, s->pkt->data, s->pkt->size);
-        if (ret < 0)
+        if (ret < 0) {
+            if (has_segment)
+                s->need_segment = 1;
             return ff_libnerv_error(avctx, ret, "reading a packet");
+        }
+        if (has_segment)
+            s->need_segment = 0;
     }
 }
 

@@ -70,7 +70,7 @@ typedef struct NervEncContext {
     /* options: named as libnerv's settings, "unset" means the library default */
     char *arch;
     char *size;
-    int epochs;
+    double epochs;
     double lr;
     int batch;
     char *loss;
@@ -80,7 +80,7 @@ typedef struct NervEncContext {
     int bf16;
     int segment_frames;
     double prune;
-    int prune_epochs;
+    double prune_epochs;
     int qbits;
     int qbits_embed;
     int memory_limit;
@@ -473,15 +473,21 @@ static av_cold int nerv_enc_close(AVCodecContext *avctx)
 
 #define OFFSET(x) offsetof(NervEncContext, x)
 #define VE AV_OPT_FLAG_VIDEO_PARAM | AV_OPT_FLAG_ENCODING_PARAM
-/* Unset (-1, NaN or empty) means the library's default; the library validates the values. */
+/*
+ * Unset (-1, NaN or empty) means the library's default; the library validates the values.
+ * The epoch counts are doubles so that a fraction reaches the library as written and is
+ * rejected there ("expected an integer"), instead of being rounded by the option parser
+ * (-epochs 0.5 would otherwise become 0, the recipe default).
+ */
 static const AVOption options[] = {
-    { "arch",           "Network architecture: nerv, hnerv, enerv (see `nerv arch --list`; default hnerv)",
+    { "arch",           "Network architecture: nerv, hnerv, enerv, dnerv, snerv, snerv-t, pnerv-pyr, "
+                        "pnerv-poly (`nerv arch --list`; default hnerv)",
       OFFSET(arch),           AV_OPT_TYPE_STRING, { .str = NULL }, 0, 0, VE },
     { "size",           "Parameter budget per segment, e.g. 1.5M, 300k, 120000, or a preset (nerv: S, M, L); "
                         "default: the architecture's",
       OFFSET(size),           AV_OPT_TYPE_STRING, { .str = NULL }, 0, 0, VE },
-    { "epochs",         "Training epochs, 1..100000 (-1: recipe default, 300)",
-      OFFSET(epochs),         AV_OPT_TYPE_INT,    { .i64 = -1 }, -1, INT_MAX, VE },
+    { "epochs",         "Training epochs, a whole number 1..100000; 0: the architecture's recipe (300)",
+      OFFSET(epochs),         AV_OPT_TYPE_DOUBLE, { .dbl = 0 }, 0, 100000, VE },
     { "lr",             "Peak learning rate, 0 < lr <= 1 (NaN: recipe default)",
       OFFSET(lr),             AV_OPT_TYPE_DOUBLE, { .dbl = NAN }, -DBL_MAX, DBL_MAX, VE },
     { "batch",          "Frames per training iteration, 1..64 (-1: recipe default)",
@@ -502,8 +508,8 @@ static const AVOption options[] = {
     { "prune",          "Fraction of weights removed by global magnitude pruning, 0..0.95 "
                         "(NaN: library default, 0)",
       OFFSET(prune),          AV_OPT_TYPE_DOUBLE, { .dbl = NAN }, -DBL_MAX, DBL_MAX, VE },
-    { "prune_epochs",   "Fine-tuning epochs after pruning, 1..100000 (-1: 10% of epochs)",
-      OFFSET(prune_epochs),   AV_OPT_TYPE_INT,    { .i64 = -1 }, -1, INT_MAX, VE },
+    { "prune_epochs",   "Fine-tuning epochs after pruning, a whole number 1..100000; 0: 10% of epochs",
+      OFFSET(prune_epochs),   AV_OPT_TYPE_DOUBLE, { .dbl = 0 }, 0, 100000, VE },
     { "qbits",          "Bits per decoder weight, 2..16, 0 stores float32 (-1: library default, 8)",
       OFFSET(qbits),          AV_OPT_TYPE_INT,    { .i64 = -1 }, -1, INT_MAX, VE },
     { "qbits_embed",    "Bits per embedding value, 2..16, 0 stores float32 (-1: library default, 6)",
