@@ -1,0 +1,248 @@
+#!/usr/bin/env python3
+"""Rate-distortion benchmark: nerv (several sizes / quantizations) against x264, x265 and libaom AV1.
+
+    bench/rd.py [--profile quick|full] [--clips A.mp4,B.h264] [--out build/bench/rd]
+
+Every point is encoded, decoded to 8-bit 4:2:0 Y4M and measured against the same reference Y4M
+with FFmpeg's own filters (psnr, ssim); MS-SSIM (pytorch_msssim's definition, RGB) comes from
+bench/msssim.py when numpy is present and the picture is larger than 160 pixels on its short side
+(the 5-scale definition needs that). bpp = 8 x bytes / (W x H x frames) of the bitstream as
+written: raw Annex-B elementary streams for x264/x265, the AV1 payload of the IVF file for libaom
+(file size less IVF's headers), the whole .nerv file for nerv. Each point's result is kept as JSON under OUT/points/, so an interrupted run
+continues where it stopped and a finished one is only re-summarized.
+
+When BENCH_LOCK names a lock file (shared machines), the run holds it (flock) around each nerv point
+and around each classic codec's CRF ladder, so the work of one group runs uninterrupted.
+"""
+import argparse
+import json
+import os
+import shlex
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+import profiles  # noqa: E402
+import nerv_huffman  # noqa: E402
+from cpulock import cpu_lock  # noqa: E402
+
+
+def log(msg):
+    print(f"[rd {time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
+
+
+def run(cmd, heavy=False, capture=False):
+    """heavy marks CPU-heavy commands; callers hold cpu_lock() around them."""
+    t0 = time.time()
+    res = subprocess.run(cmd, stdout=subprocess.PIPE if capture else subprocess.DEVNULL,
+                         stderr=subprocess.PIPE, text=True)
+    if res.returncode != 0:
+        sys.stderr.write(res.stderr[-3000:])
+        raise RuntimeError(f"command failed ({res.returncode}): {' '.join(map(shlex.quote, cmd))}")
+    return res, time.time() - t0
+
+
+def probe(ffprobe, path):
+    res, _ = run([ffprobe, "-v", "error", "-select_streams", "v:0", "-count_packets", "-show_entries",
+                  "stream=width,height,nb_read_packets,r_frame_rate", "-of", "json", path], capture=True)
+    s = json.loads(res.stdout)["streams"][0]
+    return s["width"], s["height"], int(s["nb_read_packets"]), s["r_frame_rate"]
+
+
+def prepare_reference(args, clip, spec, workdir):
+    """Decode the first `frames` frames (centre crop if asked) to 8-bit 4:2:0 Y4M."""
+    ref = os.path.join(workdir, "ref.y4m")
+    w, h, n, fps = probe(args.ffprobe, clip)
+    frames = min(n, spec["frames"]) if spec["frames"] else n
+    crop = spec.get("crop")
+    if crop:
+        cw, ch = crop
+        w, h = min(w, cw), min(h, ch)
+    if not os.path.exists(ref):
+        vf = ["-vf", f"crop={w}:{h}"] if crop else []
+        fmt = ["-f", "h264"] if clip.endswith(".h264") else []
+        run([args.ffmpeg, "-nostdin", "-loglevel", "error", "-y"] + fmt + ["-i", clip, "-frames:v", str(frames)]
+            + vf + ["-pix_fmt", "yuv420p", "-f", "yuv4mpegpipe", ref + ".tmp"], heavy=True)
+        os.replace(ref + ".tmp", ref)
+    return ref, w, h, frames, fps
+
+
+# --- encoders: each returns the bitstream path; decode() writes dec.y4m -----------------------
+
+def encode_classic(args, arm, point, ref, stem):
+    codec = arm["codec"]
+    # AV1 goes into IVF (FFmpeg 5.1's raw-OBU demuxer returns frames out of step for libaom's streams);
+    # its rate counts the AV1 payload only (see payload_bytes).
+    ext = {"libx264": "264", "libx265": "265", "libaom-av1": "ivf"}[codec]
+    fmt = {"libx264": "h264", "libx265": "hevc", "libaom-av1": "ivf"}[codec]
+    out = f"{stem}.{ext}"
+    cmd = [args.ffmpeg, "-nostdin", "-loglevel", "error", "-y", "-i", ref, "-c:v", codec]
+    cmd += [str(x) for x in arm["opts"]] + ["-crf", str(point), "-threads", "1"]
+    if codec == "libaom-av1":
+        cmd += ["-b:v", "0"]
+    cmd += ["-f", fmt, out]
+    _, secs = run(cmd, heavy=True)
+    return out, secs
+
+
+def encode_nerv(args, arm, point, ref, stem):
+    out = f"{stem}.nerv"
+    if os.path.exists(out):  # nerv writes atomically: a file there is a finished encode of this point
+        return out, None
+    cmd = [args.nerv, "encode", ref, "-o", out, "-q", "--checkpoint", ""]
+    cmd += [str(x) for x in arm["opts"]] + ["--size", str(point)]
+    _, secs = run(cmd, heavy=True)
+    return out, secs
+
+
+def payload_bytes(path):
+    """Bytes of the coded video: the whole file, less IVF's 32-byte header and 12-byte frame headers."""
+    size = os.path.getsize(path)
+    if not path.endswith(".ivf"):
+        return size
+    with open(path, "rb") as f:
+        data = f.read()
+    pos, frames = int.from_bytes(data[6:8], "little"), 0
+    while pos + 12 <= len(data):
+        pos += 12 + int.from_bytes(data[pos:pos + 4], "little")
+        frames += 1
+    return size - int.from_bytes(data[6:8], "little") - 12 * frames
+
+
+def decode(args, arm, bitstream, dec):
+    if arm["kind"] == "nerv":
+        cmd = [args.nerv, "decode", bitstream, "-o", dec, "--pix_fmt", "yuv420p"]
+    else:
+        fmt = {"264": "h264", "265": "hevc", "ivf": "ivf"}[bitstream.rsplit(".", 1)[1]]
+        # passthrough: every decoded frame once (raw OBU has no timestamps, and constant-rate output
+        # would otherwise drop or duplicate frames to fit the demuxer's guessed rate).
+        cmd = [args.ffmpeg, "-nostdin", "-loglevel", "error", "-y", "-f", fmt, "-i", bitstream,
+               "-fps_mode", "passthrough", "-pix_fmt", "yuv420p", "-f", "yuv4mpegpipe", dec]
+    run(cmd, heavy=True)
+
+
+# --- metrics --------------------------------------------------------------------------------
+
+def parse_stats(path, keys):
+    rows = []
+    with open(path) as f:
+        for line in f:
+            kv = dict(tok.split(":", 1) for tok in line.split() if ":" in tok)
+            rows.append({k: float(kv[k]) for k in keys})
+    return rows
+
+
+def mean_psnr(values):
+    return sum(min(v, 100.0) for v in values) / len(values)  # inf (identical frame) counts as 100 dB
+
+
+TO_RGB = "scale=in_color_matrix=bt601:in_range=tv:flags=bicubic+accurate_rnd+full_chroma_int,format=gbrp"
+
+
+def measure(args, dec, ref, stem, w, h):
+    m = {}
+    ff = [args.ffmpeg, "-nostdin", "-loglevel", "error", "-i", dec, "-i", ref]
+    yuv, rgb, ssim = f"{stem}.psnr_yuv.log", f"{stem}.psnr_rgb.log", f"{stem}.ssim.log"
+    graph = (f"[0]split=3[d0][d1][d2];[1]split=3[r0][r1][r2];[d0][r0]psnr=stats_file={yuv};"
+             f"[d1][r1]ssim=stats_file={ssim};[d2]{TO_RGB}[d3];[r2]{TO_RGB}[r3];[d3][r3]psnr=stats_file={rgb}")
+    run(ff + ["-filter_complex", graph, "-f", "null", "-"], heavy=True)
+    py = parse_stats(yuv, ["psnr_y", "psnr_u", "psnr_v"])
+    with open(dec, "rb") as f:
+        dec_frames = f.read().count(b"FRAME")
+    with open(ref, "rb") as f:
+        ref_frames = f.read().count(b"FRAME")
+    if dec_frames != ref_frames or len(py) != ref_frames:
+        raise RuntimeError(f"{dec}: {dec_frames} frames decoded, {ref_frames} in the reference")
+    m["psnr_y"] = mean_psnr([r["psnr_y"] for r in py])
+    m["psnr_u"] = mean_psnr([r["psnr_u"] for r in py])
+    m["psnr_v"] = mean_psnr([r["psnr_v"] for r in py])
+    m["psnr_yuv"] = (6 * m["psnr_y"] + m["psnr_u"] + m["psnr_v"]) / 8
+    m["psnr_rgb"] = mean_psnr([r["psnr_avg"] for r in parse_stats(rgb, ["psnr_avg"])])
+    ss = parse_stats(ssim, ["Y", "All"])
+    m["ssim_y"] = sum(r["Y"] for r in ss) / len(ss)
+    m["ssim_yuv"] = sum(r["All"] for r in ss) / len(ss)
+    m["ms_ssim"] = None
+    if min(w, h) > 160:
+        try:
+            import msssim
+            m["ms_ssim"] = msssim.ms_ssim_files(args.ffmpeg, dec, ref, w, h)
+        except ImportError:
+            pass
+    for p in (yuv, rgb, ssim):
+        os.remove(p)
+    return m
+
+
+def run_point(args, clip, spec, arm, point, workdir):
+    tag = f"{arm['name']}_{point}"
+    res_path = os.path.join(args.out, "points", f"{spec['name']}__{tag}.json")
+    if os.path.exists(res_path):
+        with open(res_path) as f:
+            return json.load(f)
+    ref, w, h, frames, fps = prepare_reference(args, clip, spec, workdir)
+    stem = os.path.join(workdir, tag)
+    log(f"{spec['name']}: {arm['name']} {point}")
+    enc = encode_nerv if arm["kind"] == "nerv" else encode_classic
+    bitstream, secs = enc(args, arm, point, ref, stem)
+    dec = stem + ".dec.y4m"
+    decode(args, arm, bitstream, dec)
+    m = measure(args, dec, ref, stem, w, h)
+    os.remove(dec)
+    nbytes = payload_bytes(bitstream)
+    r = {"clip": spec["name"], "width": w, "height": h, "frames": frames, "codec": arm["name"],
+         "point": str(point), "bytes": nbytes, "bpp": 8.0 * nbytes / (w * h * frames),
+         "encode_s": None if secs is None else round(secs, 2), **m}
+    if arm["kind"] == "nerv":
+        hs = nerv_huffman.hnerv_size(bitstream)
+        r["hnerv_bits"] = hs["total_bits"]
+        r["params"] = hs["weights"]
+    os.makedirs(os.path.dirname(res_path), exist_ok=True)
+    with open(res_path + ".tmp", "w") as f:
+        json.dump(r, f, indent=1)
+    os.replace(res_path + ".tmp", res_path)
+    if not args.keep and arm["kind"] != "nerv":
+        os.remove(bitstream)
+    return r
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--profile", default=os.environ.get("PROFILE", "quick"), choices=sorted(profiles.RD))
+    ap.add_argument("--clips", default=os.environ.get("CLIPS", ""),
+                    help="comma-separated clip paths (default: the profile's clips from ../shared/data)")
+    ap.add_argument("--data", default=os.environ.get("BENCH_DATA", ""), help="data dir with clips/")
+    ap.add_argument("--out", default="build/bench/rd")
+    ap.add_argument("--nerv", default="build/bin/nerv")
+    ap.add_argument("--ffmpeg", default=os.environ.get("BENCH_FFMPEG", "ffmpeg"))
+    ap.add_argument("--ffprobe", default=os.environ.get("BENCH_FFPROBE", "ffprobe"))
+    ap.add_argument("--only", default="", help="comma-separated arm names to run (default: all)")
+    ap.add_argument("--keep", action="store_true", help="keep the classic codecs' bitstreams")
+    args = ap.parse_args()
+
+    prof = profiles.RD[args.profile]
+    specs = profiles.clip_specs(prof, args.clips, args.data)
+    if not specs:
+        sys.exit("rd: no clips found (give CLIPS=a.mp4,b.mp4 or BENCH_DATA=dir with clips/)")
+    only = set(filter(None, args.only.split(",")))
+    rows = []
+    for clip, spec in specs:
+        workdir = os.path.join(args.out, "work", spec["name"])
+        os.makedirs(workdir, exist_ok=True)
+        for arm in prof["arms"]:
+            if only and arm["name"] not in only:
+                continue
+            if arm["kind"] == "nerv":  # one lock per nerv point (minutes each), one per classic ladder
+                for point in arm["points"]:
+                    with cpu_lock():
+                        rows.append(run_point(args, clip, spec, arm, point, workdir))
+            else:
+                with cpu_lock():
+                    for point in arm["points"]:
+                        rows.append(run_point(args, clip, spec, arm, point, workdir))
+    log(f"{len(rows)} points done; summarize with bench/rd_report.py {args.out}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,44 @@
+# Benchmarks (docs/benchmarks.md). Both targets install their extra packages (scripts/install-deps.sh
+# --bench: gnuplot, numpy, python3-torch), build nerv, run, and summarize; results stay under
+# $(BENCH_OUT) and a re-run only measures what is missing (delete the folder to start over).
+#
+#   make bench-rd       RD points for nerv, x264, x265, libaom AV1 -> rd.csv, bd.md (BD-rate tables), PNG plots
+#                       PROFILE=quick|full (default quick), CLIPS=a.mp4,b.h264 (default: ../shared/data clips)
+#   make bench-speed    training s/epoch and to a target PSNR, decode fps 720p/1080p, peak memory per model;
+#                       REF_HNERV=DIR / REF_NERV=DIR add the authors' reference code side by side
+#                       DEVICE=cpu|cuda (default: cuda when nvidia-smi sees a GPU), THREADS=N (default: all)
+#   make bench-selftest the BD-rate implementation against VMAF's published vectors (also part of make check)
+#
+# BENCH_LOCK=/path/to/lockfile runs every CPU-heavy step under flock (for shared machines).
+
+BENCH_OUT ?= $(BUILD_DIR)/bench
+PROFILE ?= quick
+CLIPS ?=
+REF_HNERV ?=
+REF_NERV ?=
+THREADS ?= 0
+DEVICE ?= $(shell nvidia-smi -L >/dev/null 2>&1 && echo cuda || echo cpu)
+# Debian's interpreter: it is the one python3-numpy / python3-torch install into.
+BENCH_PY ?= /usr/bin/python3
+
+.PHONY: bench-deps bench-rd bench-speed bench-selftest check-bench-bdrate
+
+bench-deps:
+	@scripts/install-deps.sh --bench
+
+bench-rd: bench-deps
+	@$(MAKE) --no-print-directory build
+	$(BENCH_PY) bench/rd.py --profile $(PROFILE) --out $(BENCH_OUT)/rd --nerv $(BUILD_DIR)/bin/nerv \
+	    $(if $(CLIPS),--clips $(CLIPS))
+	$(BENCH_PY) bench/rd_report.py $(BENCH_OUT)/rd
+
+bench-speed: bench-deps
+	@$(MAKE) --no-print-directory build
+	REF_HNERV="$(REF_HNERV)" REF_NERV="$(REF_NERV)" $(BENCH_PY) bench/speed.py --profile $(PROFILE) \
+	    --device $(DEVICE) --threads $(THREADS) --out $(BENCH_OUT)/speed --nerv $(BUILD_DIR)/bin/nerv
+	$(BENCH_PY) bench/speed_report.py $(BENCH_OUT)/speed/speed.json
+
+bench-selftest check-bench-bdrate:
+	@python3 bench/bdrate.py --selftest
+
+CHECK_EXTRA += check-bench-bdrate
