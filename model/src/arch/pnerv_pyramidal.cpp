@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <functional>
 
+#include "arch/dnerv.h"
 #include "arch/layers/activation.h"
 #include "arch/layers/arch_limits.h"
 #include "arch/layers/frame_difference.h"
@@ -522,22 +523,10 @@ PnervPyramidalConfig PnervPyramidalImpl::read_config(const Metadata &meta)
 
 TrainRecipe pnerv_pyramidal_recipe()
 {
-    // cfgs/PNeRV.yaml + engine.py: Adam lr 5e-4 (0.5, 0.999), warm-up over 20 % of all
-    // iterations from 0.1x then cosine (utils/misc.py adjust_lr), L2, batch 1, 300 epochs,
-    // clip_grad_norm_ 0.1 on every step. (The reference's seed is 10: an encoder setting.)
-    TrainRecipe r;
-    r.epochs = 300;
-    r.lr = 5e-4;
-    r.beta1 = 0.5;
-    r.beta2 = 0.999;
-    r.batch_size = 1;
-    r.loss = LossKind::L2;
-    r.grad_clip = 0.1;
-    r.schedule.warmup_fraction = 0.2;
-    r.schedule.warmup_whole_epochs = false;
-    r.schedule.start_multiplier = 0.1;
-    r.schedule.power = 1.0;
-    return r;
+    // cfgs/PNeRV.yaml + engine.py train exactly as DNeRV's (Adam lr 5e-4 (0.5, 0.999), 20 %
+    // warm-up from 0.1x then cosine, L2, batch 1, 300 epochs, clipping 0.1); only the
+    // reference's seed differs (10): an encoder setting.
+    return dnerv_recipe();
 }
 
 namespace {

@@ -10,6 +10,7 @@
 #include "arch/layers/haar_dwt.h"
 #include "arch/layers/layer_text.h"
 #include "arch/layers/snerv_sizes.h"
+#include "arch/snerv.h"
 #include "core/error.h"
 
 namespace nerv {
@@ -583,20 +584,9 @@ SnervTConfig SnervTImpl::read_config(const Metadata &meta)
 
 TrainRecipe snerv_t_recipe()
 {
-    // train_snerv_t.py: as SNeRV-B (Adam (0.9, 0.999), lr 1e-3, batch 1, 300 epochs, Fusion6,
-    // gradient norm clipped at 1.0) but lr_type cosine_0.2_1_0.1: a 20 % warm-up from 0.1x.
-    TrainRecipe r;
-    r.epochs = 300;
-    r.lr = 1e-3;
-    r.beta1 = 0.9;
-    r.beta2 = 0.999;
-    r.batch_size = 1;
-    r.loss = LossKind::Fusion6;
-    r.grad_clip = 1.0;
+    // train_snerv_t.py: SNeRV-B's recipe but lr_type cosine_0.2_1_0.1: a 20 % warm-up from 0.1x.
+    TrainRecipe r = snerv_recipe();
     r.schedule.warmup_fraction = 0.2;
-    r.schedule.warmup_whole_epochs = false;
-    r.schedule.start_multiplier = 0.1;
-    r.schedule.power = 1.0;
     return r;
 }
 

@@ -9,6 +9,7 @@
 
 #include <gtest/gtest.h>
 
+#include "arch_test_model.h"
 #include "carphone_clip.h"
 #include "codec/model_weights.h"
 #include "core/error.h"
@@ -19,16 +20,7 @@ namespace {
 
 VideoModel create(int width, int height, const std::string &size = "", const std::string &params = "")
 {
-    KeyValues kv = KeyValues::parse(params);
-    ArchRequest r;
-    r.width = width;
-    r.height = height;
-    r.frames = 8;
-    r.size = size;
-    r.params = &kv;
-    VideoModel m = dnerv_arch_entry().create(r);
-    kv.check_all_used("dnerv test");
-    return m;
+    return nerv_test::create_arch_model(dnerv_arch_entry(), width, height, 8, size, params);
 }
 
 DnervImpl &as_dnerv(const VideoModel &m) { return dynamic_cast<DnervImpl &>(*m); }

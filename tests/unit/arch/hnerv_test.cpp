@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include "arch_test_model.h"
 #include "core/error.h"
 
 namespace nerv {
@@ -11,16 +12,7 @@ namespace {
 
 VideoModel create(int width, int height, int64_t frames, const std::string &size, const std::string &params = "")
 {
-    KeyValues kv = KeyValues::parse(params);
-    ArchRequest r;
-    r.width = width;
-    r.height = height;
-    r.frames = frames;
-    r.size = size;
-    r.params = &kv;
-    VideoModel m = hnerv_arch_entry().create(r);
-    kv.check_all_used("hnerv test");
-    return m;
+    return nerv_test::create_arch_model(hnerv_arch_entry(), width, height, frames, size, params);
 }
 
 HnervImpl &as_hnerv(const VideoModel &m) { return dynamic_cast<HnervImpl &>(*m); }

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include "arch_test_model.h"
 #include "core/error.h"
 
 namespace nerv {
@@ -11,16 +12,7 @@ namespace {
 
 VideoModel create(int width, int height, const std::string &size, const std::string &params = "")
 {
-    KeyValues kv = KeyValues::parse(params);
-    ArchRequest r;
-    r.width = width;
-    r.height = height;
-    r.frames = 132;
-    r.size = size;
-    r.params = &kv;
-    VideoModel m = nerv_arch_entry().create(r);
-    kv.check_all_used("nerv test");
-    return m;
+    return nerv_test::create_arch_model(nerv_arch_entry(), width, height, 132, size, params);
 }
 
 NervImpl &as_nerv(const VideoModel &m) { return dynamic_cast<NervImpl &>(*m); }

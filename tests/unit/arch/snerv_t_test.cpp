@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "arch/layers/haar_dwt.h"
+#include "arch_test_model.h"
 #include "codec/model_weights.h"
 #include "core/error.h"
 #include "snerv_test_clip.h"
@@ -17,16 +18,7 @@ namespace {
 
 VideoModel create(int width, int height, int64_t frames, const std::string &size, const std::string &params = "")
 {
-    KeyValues kv = KeyValues::parse(params);
-    ArchRequest r;
-    r.width = width;
-    r.height = height;
-    r.frames = frames;
-    r.size = size;
-    r.params = &kv;
-    VideoModel m = snerv_t_arch_entry().create(r);
-    kv.check_all_used("snerv-t test");
-    return m;
+    return nerv_test::create_arch_model(snerv_t_arch_entry(), width, height, frames, size, params);
 }
 
 SnervTImpl &as_snerv_t(const VideoModel &m) { return dynamic_cast<SnervTImpl &>(*m); }
