@@ -10,11 +10,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 WORK=$(pwd)/build/libtorch2
 APT=$WORK/apt
-mkdir -p "$APT/lists/partial" "$APT/archives/partial" "$WORK/root"
+mkdir -p "$APT/lists/partial" "$APT/archives/partial" "$APT/parts" "$WORK/root"
 cat >"$APT/sources.list" <<'EOF'
 deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian trixie main
 EOF
-APTO=(-o "Dir::Etc::SourceList=$APT/sources.list" -o Dir::Etc::SourceParts=/dev/null
+APTO=(-o "Dir::Etc::SourceList=$APT/sources.list" -o "Dir::Etc::SourceParts=$APT/parts"
       -o "Dir::State::Lists=$APT/lists" -o "Dir::Cache::Archives=$APT/archives" -o Debug::NoLocking=1)
 
 if [ ! -f "$WORK/root/usr/include/torch/csrc/api/include/torch/torch.h" ]; then

@@ -36,12 +36,13 @@ command -v apt-get >/dev/null || die "apt-get not found; download $TARBALL yours
 
 work=$(mktemp -d "$cache/apt.XXXXXX")
 trap 'rm -rf "$work"' EXIT
-mkdir -p "$work/lists/partial" "$work/cache/archives/partial" "$work/dl"
+mkdir -p "$work/lists/partial" "$work/cache/archives/partial" "$work/dl" "$work/parts"
+: >"$work/status"   # empty files of our own: /dev/null is not always a device
 keyring=/usr/share/keyrings/debian-archive-keyring.gpg
 [ -f "$keyring" ] || die "$keyring missing (package debian-archive-keyring)"
 echo "deb-src [signed-by=$keyring] $MIRROR trixie main" >"$work/sources.list"
-apt_opts=(-o "Dir::Etc::SourceList=$work/sources.list" -o Dir::Etc::SourceParts=/dev/null
-          -o "Dir::State::Lists=$work/lists" -o Dir::State::Status=/dev/null -o "Dir::Cache=$work/cache"
+apt_opts=(-o "Dir::Etc::SourceList=$work/sources.list" -o "Dir::Etc::SourceParts=$work/parts"
+          -o "Dir::State::Lists=$work/lists" -o "Dir::State::Status=$work/status" -o "Dir::Cache=$work/cache"
           -o Debug::NoLocking=1
           -o APT::Sandbox::User="$(id -un)")
 

@@ -41,7 +41,10 @@ tmp=$(mktemp -d "${TMPDIR:-/tmp}/nerv-patches.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 
 # A git that ignores the user's configuration, so that the diffs are the same everywhere.
-export GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL=/dev/null
+# (An empty file of our own, not /dev/null: on some machines /dev/null is a regular file
+# that other programs have written into, and git then rejects it as a bad config.)
+: >"$tmp/empty.gitconfig"
+export GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL="$tmp/empty.gitconfig"
 export GIT_AUTHOR_NAME=nerv-ffmpeg GIT_AUTHOR_EMAIL=nerv-ffmpeg@invalid
 export GIT_COMMITTER_NAME=nerv-ffmpeg GIT_COMMITTER_EMAIL=nerv-ffmpeg@invalid
 export GIT_AUTHOR_DATE='1970-01-01T00:00:00Z' GIT_COMMITTER_DATE='1970-01-01T00:00:00Z'
