@@ -16,7 +16,7 @@
 #include "train/loss.h"
 
 namespace nerv {
-namespace {
+namespace NERV_TEST_FILE {
 
 VideoModel create(int width, int height, const std::string &size = "", const std::string &params = "")
 {
@@ -451,5 +451,5 @@ INSTANTIATE_TEST_SUITE_P(
         ParamCase{"ccu_kernel=4", "", false, "ccu_kernel"}, ParamCase{"act=relu", "", true, ""},
         ParamCase{"act=bogus", "", false, "act"}));
 
-}  // namespace
+}  // namespace NERV_TEST_FILE
 }  // namespace nerv

@@ -18,7 +18,7 @@
 #include "train/loss.h"
 
 namespace nerv {
-namespace {
+namespace NERV_TEST_FILE {
 
 ArchRequest request_for(int width, int height, const KeyValues *params, const std::string &size = "")
 {
@@ -515,5 +515,5 @@ TEST(EnervTest, ShortTrainingOnRealVideoReachesPsnrBand)
     std::printf("[enerv] %.2f dB -> %.2f dB\n", untrained, trained);
 }
 
-}  // namespace
+}  // namespace NERV_TEST_FILE
 }  // namespace nerv

@@ -8,7 +8,7 @@
 #include "core/error.h"
 
 namespace nerv {
-namespace {
+namespace NERV_TEST_FILE {
 
 VideoModel create(int width, int height, const std::string &size, const std::string &params = "")
 {
@@ -292,5 +292,5 @@ INSTANTIATE_TEST_SUITE_P(
                       ParamCase{"reduction=0", "S", false, "reduction"},
                       ParamCase{"lower_width=0", "S", false, "lower_width"}));
 
-}  // namespace
+}  // namespace NERV_TEST_FILE
 }  // namespace nerv

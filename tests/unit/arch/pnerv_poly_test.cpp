@@ -23,7 +23,7 @@
 #include "train/loss.h"
 
 namespace nerv {
-namespace {
+namespace NERV_TEST_FILE {
 
 ArchRequest request_for(int width, int height, const KeyValues *params, const std::string &size = "")
 {
@@ -600,5 +600,5 @@ TEST(PnervPolyTest, RecipeIsThePapers)
     EXPECT_STREQ(pnerv_poly_arch_entry().name, "pnerv-poly");
 }
 
-}  // namespace
+}  // namespace NERV_TEST_FILE
 }  // namespace nerv

@@ -16,7 +16,7 @@
 #include "train/loss.h"
 
 namespace nerv {
-namespace {
+namespace NERV_TEST_FILE {
 
 VideoModel create(int width, int height, const std::string &size = "", const std::string &params = "")
 {
@@ -445,5 +445,5 @@ INSTANTIATE_TEST_SUITE_P(
         ParamCase{"bsm_kernel=1", "", true, ""}, ParamCase{"bsm_kernel=6", "", false, "bsm_kernel"},
         ParamCase{"act=swish", "", true, ""}, ParamCase{"act=bogus", "", false, "act"}));
 
-}  // namespace
+}  // namespace NERV_TEST_FILE
 }  // namespace nerv

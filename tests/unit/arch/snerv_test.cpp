@@ -17,7 +17,7 @@
 #include "train/trainer.h"
 
 namespace nerv {
-namespace {
+namespace NERV_TEST_FILE {
 
 VideoModel create(int width, int height, int64_t frames, const std::string &size, const std::string &params = "")
 {
@@ -472,5 +472,5 @@ INSTANTIATE_TEST_SUITE_P(
         ParamCase{"lower_width=0", "", 10, false, "lower_width"}, ParamCase{"act=relu", "", 10, true, ""},
         ParamCase{"act=bogus", "", 10, false, "act"}));
 
-}  // namespace
+}  // namespace NERV_TEST_FILE
 }  // namespace nerv

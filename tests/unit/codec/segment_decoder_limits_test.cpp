@@ -15,7 +15,7 @@
 #include "core/error.h"
 
 namespace nerv {
-namespace {
+namespace NERV_TEST_FILE {
 
 constexpr int kWidth = 32, kHeight = 32;
 
@@ -136,5 +136,5 @@ TEST(SegmentDecoderLimitsTest, SegmentWithinTheLimitDecodes)
     EXPECT_EQ(o.code, 0) << o.message;
 }
 
-}  // namespace
+}  // namespace NERV_TEST_FILE
 }  // namespace nerv

@@ -6,7 +6,7 @@
 #include "compress/bit_packing.h"
 #include "core/error.h"
 
-namespace {
+namespace NERV_TEST_FILE {
 
 TEST(BitPackingTest, WidthCoversTheAlphabet)
 {
@@ -65,4 +65,4 @@ TEST(BitPackingTest, UnpackRejectsInconsistentInput)
     EXPECT_THROW(nerv::pack_bits(too_wide.data(), 1, 3), nerv::Error);
 }
 
-}  // namespace
+}  // namespace NERV_TEST_FILE

@@ -11,7 +11,7 @@
 #include "core/byte_io.h"
 #include "core/error.h"
 
-namespace {
+namespace NERV_TEST_FILE {
 
 double entropy_bits(const std::vector<uint64_t> &counts)
 {
@@ -217,4 +217,4 @@ TEST(FrequencyTableTest, ParserSurvivesRandomBytes)
     EXPECT_LT(accepted, 5000);
 }
 
-}  // namespace
+}  // namespace NERV_TEST_FILE

@@ -6,7 +6,7 @@
 
 #include "compress/half_float.h"
 
-namespace {
+namespace NERV_TEST_FILE {
 
 float from_bits(uint32_t bits)
 {
@@ -85,4 +85,4 @@ TEST(HalfFloatTest, RoundsToTheNearestHalf)
     }
 }
 
-}  // namespace
+}  // namespace NERV_TEST_FILE

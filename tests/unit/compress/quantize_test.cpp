@@ -9,7 +9,7 @@
 #include "compress/quantize.h"
 #include "core/error.h"
 
-namespace {
+namespace NERV_TEST_FILE {
 
 std::vector<float> uniform_values(size_t count, float lo, float hi, uint64_t seed)
 {
@@ -228,4 +228,4 @@ TEST(QuantizeTest, RejectsInvalidArguments)
     EXPECT_THROW(nerv::quantize_tensor(huge.data(), {2}, 8, false), nerv::Error);
 }
 
-}  // namespace
+}  // namespace NERV_TEST_FILE

@@ -10,7 +10,7 @@
 #include "compress/half_float.h"
 #include "compress/quantize.h"
 
-namespace {
+namespace NERV_TEST_FILE {
 
 struct ReferenceResult {
     int axis = -1;
@@ -89,4 +89,4 @@ TEST(QuantizeTorchReferenceTest, HalfRoundingMatchesTorch)
     }
 }
 
-}  // namespace
+}  // namespace NERV_TEST_FILE

@@ -11,7 +11,7 @@
 #include "core/byte_io.h"
 #include "core/error.h"
 
-namespace {
+namespace NERV_TEST_FILE {
 
 struct Coded {
     nerv::FrequencyTable table;
@@ -246,4 +246,4 @@ TEST(RansTest, CorruptStreamsNeverCrashAndAreMostlyDetected)
     EXPECT_GT(detected, trials * 95 / 100);
 }
 
-}  // namespace
+}  // namespace NERV_TEST_FILE

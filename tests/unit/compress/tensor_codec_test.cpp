@@ -10,7 +10,7 @@
 #include "compress/tensor_codec.h"
 #include "core/error.h"
 
-namespace {
+namespace NERV_TEST_FILE {
 
 std::vector<float> normal_values(size_t count, uint64_t seed, float sigma = 0.05f)
 {
@@ -358,4 +358,4 @@ TEST(FrameTensorCodecTest, DecoderRejectsBadFramesAndPayloads)
     }
 }
 
-}  // namespace
+}  // namespace NERV_TEST_FILE

@@ -6,7 +6,7 @@
 #include "container/records.h"
 #include "container_samples.h"
 
-namespace {
+namespace NERV_TEST_FILE {
 
 using nerv_test::container::framed_chunk;
 using nerv_test::container::outcome_of;
@@ -193,4 +193,4 @@ TEST(ChunkScannerTest, PartialPrefixIsTruncationAndEmptyInputIsNot)
     EXPECT_FALSE(empty.truncated());
 }
 
-}  // namespace
+}  // namespace NERV_TEST_FILE

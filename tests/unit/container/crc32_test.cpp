@@ -5,7 +5,7 @@
 
 #include "container/records.h"
 
-namespace {
+namespace NERV_TEST_FILE {
 
 const uint8_t *bytes_of(const char *text) { return reinterpret_cast<const uint8_t *>(text); }
 
@@ -47,4 +47,4 @@ TEST(Crc32Test, DetectsEverySingleBitFlip)
     }
 }
 
-}  // namespace
+}  // namespace NERV_TEST_FILE

@@ -11,7 +11,7 @@
 #include "container/records.h"
 #include "container_samples.h"
 
-namespace {
+namespace NERV_TEST_FILE {
 
 using nerv::ByteWriter;
 using nerv::ChunkType;
@@ -255,4 +255,4 @@ INSTANTIATE_TEST_SUITE_P(Records, HostileChunkTest, testing::ValuesIn(hostile_ca
                              return std::string(kind) + info.param.name;
                          });
 
-}  // namespace
+}  // namespace NERV_TEST_FILE

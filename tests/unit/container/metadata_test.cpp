@@ -11,7 +11,7 @@
 #include "container/records.h"
 #include "container_samples.h"
 
-namespace {
+namespace NERV_TEST_FILE {
 
 using nerv::Metadata;
 using nerv_test::container::outcome_of;
@@ -257,4 +257,4 @@ TEST(MetadataTest, ToTextEscapesControlBytesAndElidesLongArrays)
                            "long = [7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, ... (100 values)]\n");
 }
 
-}  // namespace
+}  // namespace NERV_TEST_FILE

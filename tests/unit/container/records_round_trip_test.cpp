@@ -6,7 +6,7 @@
 #include "container/records.h"
 #include "container_samples.h"
 
-namespace {
+namespace NERV_TEST_FILE {
 
 using nerv_test::container::outcome_of;
 
@@ -217,4 +217,4 @@ TEST(RecordsTest, WholeStreamReadsBack)
     EXPECT_FALSE(s.truncated);
 }
 
-}  // namespace
+}  // namespace NERV_TEST_FILE

@@ -11,7 +11,7 @@
 #include "container/records.h"
 #include "container_samples.h"
 
-namespace {
+namespace NERV_TEST_FILE {
 
 using nerv_test::container::outcome_of;
 using nerv_test::container::read_stream;
@@ -177,4 +177,4 @@ TEST(StreamRobustnessTest, MutatedRecordsParseOrFailCleanly)
     EXPECT_GT(rejected, 1000);
 }
 
-}  // namespace
+}  // namespace NERV_TEST_FILE

@@ -16,7 +16,7 @@
 
 namespace fs = std::filesystem;
 
-namespace {
+namespace NERV_TEST_FILE {
 
 struct FuzzTarget {
     const char *name;
@@ -75,4 +75,4 @@ TEST(FuzzCrcFixupTest, RecomputesEveryWholeChunkAndLeavesTheRest)
     EXPECT_EQ(nerv_fuzz::with_valid_crcs(damaged.data(), damaged.size()), bytes);
 }
 
-}  // namespace
+}  // namespace NERV_TEST_FILE

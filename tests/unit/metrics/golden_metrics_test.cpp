@@ -15,7 +15,7 @@
 #include "test_data.h"
 #include "train/loss.h"
 
-namespace {
+namespace NERV_TEST_FILE {
 
 constexpr int64_t kWidth = 1024, kHeight = 436;
 // Measured disagreement: <= 4.2e-15 relative (gradient sum), most values bit-exact. The
@@ -117,4 +117,4 @@ TEST_F(MetricsGoldenTest, SsimGradientMatchesPytorchAutograd)
     expect_relative(scalar(grad.abs().sum()), 10.125823448142201, "gradient abs-sum");
 }
 
-}  // namespace
+}  // namespace NERV_TEST_FILE

@@ -7,7 +7,7 @@
 #include "core/error.h"
 #include "metrics/ssim.h"
 
-namespace {
+namespace NERV_TEST_FILE {
 
 std::pair<torch::Tensor, torch::Tensor> image_pair(std::vector<int64_t> shape, uint64_t seed,
                                                    torch::ScalarType dtype = torch::kDouble)
@@ -110,4 +110,4 @@ TEST(MsSsimTest, GradientsAreFinite)
     EXPECT_GT(x.grad().abs().sum().item<double>(), 0.0);
 }
 
-}  // namespace
+}  // namespace NERV_TEST_FILE

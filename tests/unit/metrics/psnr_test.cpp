@@ -7,7 +7,7 @@
 #include "core/error.h"
 #include "metrics/psnr.h"
 
-namespace {
+namespace NERV_TEST_FILE {
 
 TEST(PsnrTest, IdenticalSamplesGiveHundred)
 {
@@ -53,4 +53,4 @@ TEST(PsnrTest, RejectsMismatchedShapesAndIntegerInputs)
     EXPECT_THROW(nerv::psnr(bytes, bytes), nerv::Error);
 }
 
-}  // namespace
+}  // namespace NERV_TEST_FILE

@@ -9,7 +9,7 @@
 #include "core/error.h"
 #include "metrics/ssim.h"
 
-namespace {
+namespace NERV_TEST_FILE {
 
 /** A smooth-ish random image and a noisy copy of it, both in [0,1]. */
 std::pair<torch::Tensor, torch::Tensor> image_pair(std::vector<int64_t> shape, uint64_t seed,
@@ -214,4 +214,4 @@ TEST(SsimTest, RejectsMismatchedOrMalformedInputs)
     EXPECT_THROW(nerv::ssim(a, a, even), nerv::Error);
 }
 
-}  // namespace
+}  // namespace NERV_TEST_FILE

@@ -6,7 +6,7 @@
 #include "metrics/ssim.h"
 #include "train/loss.h"
 
-namespace {
+namespace NERV_TEST_FILE {
 
 std::pair<torch::Tensor, torch::Tensor> output_target(std::vector<int64_t> shape, uint64_t seed)
 {
@@ -79,4 +79,4 @@ TEST(LossTest, RejectsMismatchedShapes)
     EXPECT_THROW(nerv::LossFunction(nerv::LossKind::Fusion6)(a, b), nerv::Error);
 }
 
-}  // namespace
+}  // namespace NERV_TEST_FILE

@@ -6,7 +6,7 @@
 #include "core/error.h"
 
 namespace nerv {
-namespace {
+namespace NERV_TEST_FILE {
 
 TEST(ActivationTest, GeluGradientIsRightThroughAPermute)
 {
@@ -42,5 +42,5 @@ TEST(ActivationTest, KnownNamesAndAClearErrorForOthers)
     }
 }
 
-}  // namespace
+}  // namespace NERV_TEST_FILE
 }  // namespace nerv

@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 
 namespace nerv {
-namespace {
+namespace NERV_TEST_FILE {
 
 int64_t module_parameters(torch::nn::Module &m)
 {
@@ -40,5 +40,5 @@ TEST(BenignSelectiveMemoryTest, GatesBetweenTheFeatureAndThePyramid)
     EXPECT_EQ(out.sizes(), x.sizes());
 }
 
-}  // namespace
+}  // namespace NERV_TEST_FILE
 }  // namespace nerv

@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 
 namespace nerv {
-namespace {
+namespace NERV_TEST_FILE {
 
 int64_t module_parameters(torch::nn::Module &m)
 {
@@ -38,5 +38,5 @@ TEST(CollaborativeContentUnitTest, IsAGruStyleGate)
     EXPECT_TRUE(torch::allclose(ccu->forward(x, d), s * p + (1 - s) * x, 1e-6, 1e-6));
 }
 
-}  // namespace
+}  // namespace NERV_TEST_FILE
 }  // namespace nerv

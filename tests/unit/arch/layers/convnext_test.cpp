@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 
 namespace nerv {
-namespace {
+namespace NERV_TEST_FILE {
 
 int64_t module_parameters(torch::nn::Module &m)
 {
@@ -110,5 +110,5 @@ TEST(ConvNeXtEncoderTest, InitialisationFollowsTheReferenceAndTheSeed)
     EXPECT_FALSE(torch::equal(c->named_parameters()["stages.1.conv.weight"], w));
 }
 
-}  // namespace
+}  // namespace NERV_TEST_FILE
 }  // namespace nerv

@@ -5,7 +5,7 @@
 #include "arch/layers/convnext.h"
 
 namespace nerv {
-namespace {
+namespace NERV_TEST_FILE {
 
 TEST(DnervConvNeXtBlockTest, HoldsTheStandardBlocksParameters)
 {
@@ -61,5 +61,5 @@ TEST(DnervConvNeXtBlockTest, UnusedParametersReceiveNoGradient)
     EXPECT_TRUE(torch::isfinite(params["pwconv1.weight"].grad()).all().item<bool>());
 }
 
-}  // namespace
+}  // namespace NERV_TEST_FILE
 }  // namespace nerv

@@ -5,7 +5,7 @@
 #include "core/error.h"
 
 namespace nerv {
-namespace {
+namespace NERV_TEST_FILE {
 
 FrameBatch clip_batch(const torch::Tensor &clip, const std::vector<int64_t> &idx)
 {
@@ -62,5 +62,5 @@ TEST(FrameDifferenceTest, NeedsNeighbourAccessAndValidIndices)
     }
 }
 
-}  // namespace
+}  // namespace NERV_TEST_FILE
 }  // namespace nerv

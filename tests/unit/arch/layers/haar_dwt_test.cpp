@@ -8,7 +8,7 @@
 #include "core/error.h"
 
 namespace nerv {
-namespace {
+namespace NERV_TEST_FILE {
 
 int error_code_of(const std::function<void()> &f)
 {
@@ -100,5 +100,5 @@ TEST(HaarDwtTest, TemporalPairTransform)
     EXPECT_TRUE(torch::allclose(back.second, second));
 }
 
-}  // namespace
+}  // namespace NERV_TEST_FILE
 }  // namespace nerv

@@ -7,7 +7,7 @@
 #include "core/error.h"
 
 namespace nerv {
-namespace {
+namespace NERV_TEST_FILE {
 
 int64_t module_parameters(torch::nn::Module &m)
 {
@@ -96,5 +96,5 @@ TEST(KroneckerFcTest, RejectsOtherInputSizes)
     }
 }
 
-}  // namespace
+}  // namespace NERV_TEST_FILE
 }  // namespace nerv

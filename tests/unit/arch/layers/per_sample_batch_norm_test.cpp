@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 
 namespace nerv {
-namespace {
+namespace NERV_TEST_FILE {
 
 PerSampleBatchNorm random_affine_norm(int64_t channels)
 {
@@ -58,5 +58,5 @@ TEST(PerSampleBatchNormTest, TrainingAndEvaluationAgreeAndNothingIsTracked)
     EXPECT_EQ(norm->parameters().size(), 2u);
 }
 
-}  // namespace
+}  // namespace NERV_TEST_FILE
 }  // namespace nerv

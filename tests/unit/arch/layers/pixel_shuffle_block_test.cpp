@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 
 namespace nerv {
-namespace {
+namespace NERV_TEST_FILE {
 
 int64_t module_parameters(torch::nn::Module &m)
 {
@@ -65,5 +65,5 @@ TEST(PixelShuffleBlockTest, RejectsNonPositiveSizes)
     EXPECT_ANY_THROW(PixelShuffleBlock(PixelShuffleBlockOptions(4, 4, 2).activation("bogus")));
 }
 
-}  // namespace
+}  // namespace NERV_TEST_FILE
 }  // namespace nerv

@@ -15,7 +15,7 @@
 #include "core/error.h"
 
 namespace nerv {
-namespace {
+namespace NERV_TEST_FILE {
 
 int64_t module_parameters(torch::nn::Module &m)
 {
@@ -335,5 +335,5 @@ TEST(PolyUpsamplerTest, IsAHomogeneousCubicOfZ)
     EXPECT_GT((once.select(2, 0) - once.select(2, 2)).abs().max().item<float>(), 1e-6f);
 }
 
-}  // namespace
+}  // namespace NERV_TEST_FILE
 }  // namespace nerv

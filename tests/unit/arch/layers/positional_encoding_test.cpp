@@ -5,7 +5,7 @@
 #include <gtest/gtest.h>
 
 namespace nerv {
-namespace {
+namespace NERV_TEST_FILE {
 
 // t = 0.25, base 2, 2 levels: the angles are pi/4 and pi/2.
 TEST(PositionalEncodingTest, InterleavedAndConcatenatedOrders)
@@ -48,5 +48,5 @@ TEST(PositionalEncodingTest, ParsesTheReferenceNotation)
     EXPECT_FALSE(parse_pe_spec("1.25_40x", &base, &levels));
 }
 
-}  // namespace
+}  // namespace NERV_TEST_FILE
 }  // namespace nerv

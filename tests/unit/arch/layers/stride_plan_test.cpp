@@ -5,7 +5,7 @@
 #include "core/error.h"
 
 namespace nerv {
-namespace {
+namespace NERV_TEST_FILE {
 
 StridePlan stem_plan(int64_t h, int64_t w)
 {
@@ -142,5 +142,5 @@ TEST(StridePlanTest, RejectsInvalidInput)
     EXPECT_THROW(plan_for_strides(10, 10, {2, 0}), Error);
 }
 
-}  // namespace
+}  // namespace NERV_TEST_FILE
 }  // namespace nerv

@@ -5,7 +5,7 @@
 #include "core/error.h"
 
 namespace nerv {
-namespace {
+namespace NERV_TEST_FILE {
 
 TEST(TruncNormalTest, StaysInsideTightBounds)
 {
@@ -44,5 +44,5 @@ TEST(TruncNormalTest, RejectsBadArguments)
     EXPECT_THROW(trunc_normal_(t, 0.0, 1.0, 1.0, -1.0), Error);
 }
 
-}  // namespace
+}  // namespace NERV_TEST_FILE
 }  // namespace nerv
