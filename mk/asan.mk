@@ -4,7 +4,9 @@
 #                     -fsanitize=address,undefined in $(ASAN_BUILD_DIR) (the normal build is left
 #                     alone), then the unit and API suites run under the sanitizers: every seed and
 #                     crash input of the fuzz targets, every hostile-stream test, the CLI tests
-#                     (the CLI is instrumented too). Any report fails the run.
+#                     (the CLI is instrumented too); then every nerv FATE test (encodes, corrupt,
+#                     truncated, damaged and future-version streams) with the patched ffmpeg,
+#                     ffprobe and ffplay running on the instrumented libnerv. Any report fails.
 #
 # LibTorch itself is not instrumented (its build does not support sanitizers); ASan still checks
 # every access libnerv makes into memory LibTorch allocated.
@@ -24,6 +26,8 @@ asan-build:
 	    -DNERV_ASAN=ON -DNERV_OUTPUT_DIR="$(abspath $(ASAN_BUILD_DIR))" >/dev/null
 	cmake --build $(ASAN_CMAKE_DIR) -j $(JOBS)
 
-check-asan: asan-build
+check-asan: asan-build ffmpeg
 	cd $(ASAN_CMAKE_DIR) && ASAN_OPTIONS=$(NERV_ASAN_OPTIONS) LSAN_OPTIONS=$(NERV_LSAN_OPTIONS) \
 	    UBSAN_OPTIONS=$(NERV_UBSAN_OPTIONS) ctest --output-on-failure $(CTEST_ARGS)
+	ASAN_OPTIONS=$(NERV_ASAN_OPTIONS) LSAN_OPTIONS=$(NERV_LSAN_OPTIONS) UBSAN_OPTIONS=$(NERV_UBSAN_OPTIONS) \
+	    scripts/ffmpeg/fate.sh --asan="$(ASAN_BUILD_DIR)/lib" "$(FFMPEG_TREE)" "$(ASAN_BUILD_DIR)/bin/nerv"

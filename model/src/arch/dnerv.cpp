@@ -104,8 +104,9 @@ void check_odd_kernel(const char *what, int64_t k, ArchFailFunction fail)
         fail(format("dnerv: %s %lld invalid (odd, 1..%lld)", what, (long long)k, (long long)kMaxArchKernel));
 }
 
-/** Checks shared by create() and load(); `fail` says whose fault a violation is. */
-void validate(const DnervConfig &c, ArchFailFunction fail)
+/** Checks shared by create() and load(); `fail` says whose fault a violation is. The parameter
+ *  bound counts the encoder only when it will be built (with_encoder). */
+void validate(const DnervConfig &c, ArchFailFunction fail, bool with_encoder)
 {
     if (!is_activation_name(c.act))
         fail(format("dnerv: unknown activation '%s'", c.act.c_str()));
@@ -134,8 +135,9 @@ void validate(const DnervConfig &c, ArchFailFunction fail)
         c.embed_width > kMaxArchCanvas / p)
         fail(format("dnerv: embedding grid %lldx%lld times %lld exceeds the %lld-pixel canvas limit",
                     (long long)c.embed_height, (long long)c.embed_width, (long long)p, (long long)kMaxArchCanvas));
-    const int64_t n = transmitted_parameters(c) + content_encoder_options(c).parameter_count() +
-                      diff_encoder_options(c).parameter_count();
+    const int64_t n = transmitted_parameters(c) + (with_encoder ? content_encoder_options(c).parameter_count() +
+                                                                      diff_encoder_options(c).parameter_count()
+                                                                : 0);
     if (n > kMaxArchParameters)
         fail(format("dnerv: %lld parameters exceed the limit of %lld", (long long)n, (long long)kMaxArchParameters));
 }
@@ -260,7 +262,7 @@ DnervConfig resolve_dnerv_config(const ArchRequest &request)
     if (*std::min_element(c.channels.begin(), c.channels.end()) < 1)
         fail_invalid_argument(format("param 'fc_dim' = %lld is invalid: the decoder widths %s reach 0 (reduce %g)",
                                      (long long)c.fc_dim, join_ints(c.channels).c_str(), reduce));
-    validate(c, fail_invalid_argument);
+    validate(c, fail_invalid_argument, /*with_encoder=*/true);
     return c;
 }
 
@@ -311,7 +313,7 @@ std::vector<LayerInfo> dnerv_layer_table(const DnervConfig &c)
 
 DnervImpl::DnervImpl(const DnervConfig &config, bool with_encoder) : config_(config)
 {
-    validate(config_, fail_invalid_argument);
+    validate(config_, fail_invalid_argument, with_encoder);
     const DnervConfig &c = config_;
     if (with_encoder) {
         content_encoder_ = register_module("content_encoder", StreamEncoder(content_encoder_options(c)));
@@ -458,7 +460,7 @@ DnervConfig DnervImpl::read_config(const Metadata &meta)
     c.diff_kernel = meta.get_int("dnerv.diff_kernel", 1, kMaxArchKernel);
     c.ccu_kernel = meta.get_int("dnerv.ccu_kernel", 1, kMaxArchKernel);
     c.act = meta.get_string("dnerv.act");
-    validate(c, fail_invalid_data);
+    validate(c, fail_invalid_data, /*with_encoder=*/false);  // the stream holds no encoder
     if (meta.get_int("dnerv.canvas_height", 1, kMaxArchCanvas) != c.canvas_height() ||
         meta.get_int("dnerv.canvas_width", 1, kMaxArchCanvas) != c.canvas_width())
         fail_invalid_data("dnerv: the stored canvas does not match the embedding grid times the strides");

@@ -55,16 +55,9 @@ void check_strides(const std::vector<int64_t> &strides, const char *what, ArchFa
     }
 }
 
-int64_t parameter_total(const HnervConfig &c)
-{
-    int64_t n = 0;
-    for (const LayerInfo &row : hnerv_layer_table(c))
-        n += row.parameters;
-    return n;
-}
-
-/** Checks shared by create() and load(); `fail` says whose fault a violation is. */
-void validate(const HnervConfig &c, ArchFailFunction fail)
+/** Checks shared by create() and load(); `fail` says whose fault a violation is. The parameter
+ *  bound counts the encoder only when it will be built (with_encoder). */
+void validate(const HnervConfig &c, ArchFailFunction fail, bool with_encoder)
 {
     if (!is_activation_name(c.act))
         fail(format("hnerv: unknown activation '%s'", c.act.c_str()));
@@ -103,7 +96,7 @@ void validate(const HnervConfig &c, ArchFailFunction fail)
         c.embed_width > kMaxArchCanvas / pe)
         fail(format("hnerv: embedding grid %lldx%lld times %lld exceeds the %lld-pixel canvas limit",
                     (long long)c.embed_height, (long long)c.embed_width, (long long)pe, (long long)kMaxArchCanvas));
-    const int64_t n = parameter_total(c);
+    const int64_t n = table_parameters(hnerv_layer_table(c), with_encoder);
     if (n > kMaxArchParameters)
         fail(format("hnerv: %lld parameters exceed the limit of %lld", (long long)n, (long long)kMaxArchParameters));
 }
@@ -239,7 +232,7 @@ HnervConfig resolve_hnerv_config(const ArchRequest &request)
                                          (long long)kMaxArchChannels));
     }
     c.channels = hnerv_stage_channels(c.fc_dim, c.dec_strides.size(), reduce, lower_width);
-    validate(c, fail_invalid_argument);
+    validate(c, fail_invalid_argument, /*with_encoder=*/true);
     return c;
 }
 
@@ -276,7 +269,7 @@ std::vector<LayerInfo> hnerv_layer_table(const HnervConfig &c)
 
 HnervImpl::HnervImpl(const HnervConfig &config, bool with_encoder) : config_(config)
 {
-    validate(config_, fail_invalid_argument);
+    validate(config_, fail_invalid_argument, with_encoder);
     if (with_encoder)
         encoder_ = register_module("encoder", ConvNeXtEncoder(encoder_options(config_)));
     decoder_ = register_module("decoder", torch::nn::ModuleList());
@@ -394,7 +387,7 @@ HnervConfig HnervImpl::read_config(const Metadata &meta)
     c.channels = meta.get_ints("hnerv.channels", c.dec_strides.size(), c.dec_strides.size(), 1, kMaxArchChannels);
     c.kernels = meta.get_ints("hnerv.kernels", c.dec_strides.size(), c.dec_strides.size(), 1, kMaxArchKernel);
     c.act = meta.get_string("hnerv.act");
-    validate(c, fail_invalid_data);
+    validate(c, fail_invalid_data, /*with_encoder=*/false);  // the stream holds no encoder
     if (meta.get_int("hnerv.canvas_height", 1, kMaxArchCanvas) != c.canvas_height() ||
         meta.get_int("hnerv.canvas_width", 1, kMaxArchCanvas) != c.canvas_width())
         fail_invalid_data("hnerv: the stored canvas does not match the embedding grid times the strides");

@@ -108,8 +108,9 @@ void check_odd_kernel(const char *what, int64_t k, ArchFailFunction fail)
         fail(format("pnerv-pyr: %s %lld invalid (odd, 1..%lld)", what, (long long)k, (long long)kMaxArchKernel));
 }
 
-/** Checks shared by create() and load(); `fail` says whose fault a violation is. */
-void validate(const PnervPyramidalConfig &c, ArchFailFunction fail)
+/** Checks shared by create() and load(); `fail` says whose fault a violation is. The parameter
+ *  bound counts the encoder only when it will be built (with_encoder). */
+void validate(const PnervPyramidalConfig &c, ArchFailFunction fail, bool with_encoder)
 {
     if (!is_activation_name(c.act))
         fail(format("pnerv-pyr: unknown activation '%s'", c.act.c_str()));
@@ -136,8 +137,9 @@ void validate(const PnervPyramidalConfig &c, ArchFailFunction fail)
         c.embed_width > kMaxArchCanvas / p)
         fail(format("pnerv-pyr: embedding grid %lldx%lld times %lld exceeds the %lld-pixel canvas limit",
                     (long long)c.embed_height, (long long)c.embed_width, (long long)p, (long long)kMaxArchCanvas));
-    const int64_t n = transmitted_parameters(c) + content_encoder_options(c).parameter_count() +
-                      diff_encoder_options(c).parameter_count();
+    const int64_t n = transmitted_parameters(c) + (with_encoder ? content_encoder_options(c).parameter_count() +
+                                                                      diff_encoder_options(c).parameter_count()
+                                                                : 0);
     if (n > kMaxArchParameters)
         fail(format("pnerv-pyr: %lld parameters exceed the limit of %lld", (long long)n,
                     (long long)kMaxArchParameters));
@@ -292,7 +294,7 @@ PnervPyramidalConfig resolve_pnerv_pyramidal_config(const ArchRequest &request)
     } else {
         c.dec_dim = solve_dec_dim(request.size, c);
     }
-    validate(c, fail_invalid_argument);
+    validate(c, fail_invalid_argument, /*with_encoder=*/true);
     return c;
 }
 
@@ -348,7 +350,7 @@ std::vector<LayerInfo> pnerv_pyramidal_layer_table(const PnervPyramidalConfig &c
 
 PnervPyramidalImpl::PnervPyramidalImpl(const PnervPyramidalConfig &config, bool with_encoder) : config_(config)
 {
-    validate(config_, fail_invalid_argument);
+    validate(config_, fail_invalid_argument, with_encoder);
     const PnervPyramidalConfig &c = config_;
     if (with_encoder) {
         content_encoder_ = register_module("content_encoder", StreamEncoder(content_encoder_options(c)));
@@ -514,7 +516,7 @@ PnervPyramidalConfig PnervPyramidalImpl::read_config(const Metadata &meta)
     c.kernel = meta.get_int("pnerv-pyr.kernel", 1, kMaxArchKernel);
     c.bsm_kernel = meta.get_int("pnerv-pyr.bsm_kernel", 1, kMaxArchKernel);
     c.act = meta.get_string("pnerv-pyr.act");
-    validate(c, fail_invalid_data);
+    validate(c, fail_invalid_data, /*with_encoder=*/false);  // the stream holds no encoder
     if (meta.get_int("pnerv-pyr.canvas_height", 1, kMaxArchCanvas) != c.canvas_height() ||
         meta.get_int("pnerv-pyr.canvas_width", 1, kMaxArchCanvas) != c.canvas_width())
         fail_invalid_data("pnerv-pyr: the stored canvas does not match the embedding grid times the strides");

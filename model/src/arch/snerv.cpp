@@ -57,16 +57,9 @@ int64_t transmitted_total(const SnervConfig &c)
     return n;
 }
 
-int64_t parameter_total(const SnervConfig &c)
-{
-    int64_t n = 0;
-    for (const LayerInfo &row : snerv_layer_table(c))
-        n += row.parameters;
-    return n;
-}
-
-/** Checks shared by create() and load(); `fail` says whose fault a violation is. */
-void validate(const SnervConfig &c, ArchFailFunction fail)
+/** Checks shared by create() and load(); `fail` says whose fault a violation is. The parameter
+ *  bound counts the encoder only when it will be built (with_encoder). */
+void validate(const SnervConfig &c, ArchFailFunction fail, bool with_encoder)
 {
     if (!is_activation_name(c.act))
         fail(format("snerv: unknown activation '%s'", c.act.c_str()));
@@ -104,7 +97,7 @@ void validate(const SnervConfig &c, ArchFailFunction fail)
         c.embed_width > kMaxArchCanvas / (2 * p))
         fail(format("snerv: embedding grid %lldx%lld times 2 x %lld exceeds the %lld-pixel canvas limit",
                     (long long)c.embed_height, (long long)c.embed_width, (long long)p, (long long)kMaxArchCanvas));
-    const int64_t n = parameter_total(c);
+    const int64_t n = table_parameters(snerv_layer_table(c), with_encoder);
     if (n > kMaxArchParameters)
         fail(format("snerv: %lld parameters exceed the limit of %lld", (long long)n, (long long)kMaxArchParameters));
 }
@@ -203,7 +196,7 @@ SnervConfig resolve_snerv_config(const ArchRequest &request)
                                          (long long)(transmitted_total(with_fc_dim(1)) + per_frame * request.frames)));
         c = with_fc_dim(fc_dim);
     }
-    validate(c, fail_invalid_argument);
+    validate(c, fail_invalid_argument, /*with_encoder=*/true);
     return c;
 }
 
@@ -239,7 +232,7 @@ std::vector<LayerInfo> snerv_layer_table(const SnervConfig &c)
 
 SnervImpl::SnervImpl(const SnervConfig &config, bool with_encoder) : config_(config)
 {
-    validate(config_, fail_invalid_argument);
+    validate(config_, fail_invalid_argument, with_encoder);
     if (with_encoder)
         encoder_ = register_module("encoder", ConvNeXtEncoder(encoder_options(config_)));
     decoder_ = register_module("decoder", torch::nn::ModuleList());
@@ -373,7 +366,7 @@ SnervConfig SnervImpl::read_config(const Metadata &meta)
     c.kernels = meta.get_ints("snerv.kernels", n, n, 1, kMaxArchKernel);
     c.num_blocks = meta.get_int("snerv.num_blocks", 0, kMaxResidualBlocks);
     c.act = meta.get_string("snerv.act");
-    validate(c, fail_invalid_data);
+    validate(c, fail_invalid_data, /*with_encoder=*/false);  // the stream holds no encoder
     if (meta.get_int("snerv.canvas_height", 1, kMaxArchCanvas) != c.canvas_height() ||
         meta.get_int("snerv.canvas_width", 1, kMaxArchCanvas) != c.canvas_width())
         fail_invalid_data("snerv: the stored canvas does not match 2 x the embedding grid times the strides");

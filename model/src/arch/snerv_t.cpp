@@ -107,8 +107,9 @@ void check_strides(const std::vector<int64_t> &strides, size_t min_n, const char
     }
 }
 
-/** Checks shared by create() and load(); `fail` says whose fault a violation is. */
-void validate(const SnervTConfig &c, ArchFailFunction fail)
+/** Checks shared by create() and load(); `fail` says whose fault a violation is. The parameter
+ *  bound counts the encoder only when it will be built (with_encoder). */
+void validate(const SnervTConfig &c, ArchFailFunction fail, bool with_encoder)
 {
     if (!is_activation_name(c.act))
         fail(format("snerv-t: unknown activation '%s'", c.act.c_str()));
@@ -157,9 +158,7 @@ void validate(const SnervTConfig &c, ArchFailFunction fail)
         fail(format("snerv-t: temporal_strides' product %lld must equal temporal_up's product %lld times the last "
                     "three strides' %lld",
                     (long long)pt, (long long)up, (long long)temporal_stage_stride(c)));
-    int64_t n = 0;
-    for (const LayerInfo &row : snerv_t_layer_table(c))
-        n += row.parameters;
+    const int64_t n = table_parameters(snerv_t_layer_table(c), with_encoder);
     if (n > kMaxArchParameters)
         fail(format("snerv-t: %lld parameters exceed the limit of %lld", (long long)n, (long long)kMaxArchParameters));
 }
@@ -298,7 +297,7 @@ SnervTConfig resolve_snerv_t_config(const ArchRequest &request)
                                          (long long)(transmitted_total(with_fc_dim(1)) + per_frame * request.frames)));
         c = with_fc_dim(fc_dim);
     }
-    validate(c, fail_invalid_argument);
+    validate(c, fail_invalid_argument, /*with_encoder=*/true);
     return c;
 }
 
@@ -355,7 +354,7 @@ std::vector<LayerInfo> snerv_t_layer_table(const SnervTConfig &c)
 
 SnervTImpl::SnervTImpl(const SnervTConfig &config, bool with_encoder) : config_(config)
 {
-    validate(config_, fail_invalid_argument);
+    validate(config_, fail_invalid_argument, with_encoder);
     if (with_encoder) {
         encoder_ = register_module("encoder", ConvNeXtEncoder(encoder_options(config_)));
         encoder_prev_ = register_module("encoder_prev", ConvNeXtEncoder(temporal_encoder_options(config_)));
@@ -575,7 +574,7 @@ SnervTConfig SnervTImpl::read_config(const Metadata &meta)
     c.temporal_strides = meta.get_ints("snerv-t.temporal_strides", 1, kMaxArchStages, 1, kMaxArchStride);
     const size_t nt = c.temporal_strides.size();
     c.temporal_dims = meta.get_ints("snerv-t.temporal_dims", nt, nt, 1, kMaxArchChannels);
-    validate(c, fail_invalid_data);
+    validate(c, fail_invalid_data, /*with_encoder=*/false);  // the stream holds no encoder
     if (meta.get_int("snerv-t.canvas_height", 1, kMaxArchCanvas) != c.canvas_height() ||
         meta.get_int("snerv-t.canvas_width", 1, kMaxArchCanvas) != c.canvas_width())
         fail_invalid_data("snerv-t: the stored canvas does not match 2 x the embedding grid times the strides");

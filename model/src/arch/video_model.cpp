@@ -40,6 +40,15 @@ ParameterCounts count_parameters(VideoModelImpl &model)
     return c;
 }
 
+int64_t table_parameters(const std::vector<LayerInfo> &table, bool with_encoder)
+{
+    int64_t n = 0;
+    for (const LayerInfo &row : table)
+        if (row.transmitted || with_encoder)
+            n += row.parameters;
+    return n;
+}
+
 std::string shape_text(const std::vector<int64_t> &dims)
 {
     std::string s = "[B";

@@ -116,6 +116,10 @@ struct ParameterCounts {
 };
 ParameterCounts count_parameters(VideoModelImpl &model);
 
+/** Parameters a layer table describes; with_encoder false leaves out the rows that are not
+ *  transmitted (a decoder never builds the encoder, so its budget must not count it). */
+int64_t table_parameters(const std::vector<LayerInfo> &table, bool with_encoder);
+
 /** "[B,68,2,4]" */
 std::string shape_text(const std::vector<int64_t> &dims);
 
