@@ -27,7 +27,10 @@ int64_t module_parameters(torch::nn::Module &m)
 
 torch::Tensor parameter(torch::nn::Module &m, const std::string &name)
 {
-    const torch::Tensor *p = m.named_parameters(true).find(name);
+    // find() points into the dictionary: keep it alive (a temporary here was a use-after-free,
+    // found by make check-asan).
+    const auto parameters = m.named_parameters(true);
+    const torch::Tensor *p = parameters.find(name);
     EXPECT_NE(p, nullptr) << name;
     return p ? *p : torch::Tensor();
 }
