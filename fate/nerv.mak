@@ -118,6 +118,22 @@ FATE_NERV_FFPLAY-$(call ALLYES, $(NERV_DEPS) FFPLAY) += fate-nerv-ffplay
 fate-nerv-ffplay: ffplay$(PROGSSUF)$(EXESUF) $(NERV_FILE) tests/data/nerv-corrupt.nerv
 fate-nerv-ffplay: CMD = $(NERV_RUN) nerv_ffplay $(NERV_FILE) tests/data/nerv-corrupt.nerv
 
+# nerv_interp: the frames of the decoder and, between them, frames the network renders at
+# in-between times (factor: 2 per input frame; fps: a 50 fps grid, the last frame held)
+FATE_NERV-$(call ALLYES, $(NERV_DEPS) NERV_INTERP_FILTER FRAMECRC_MUXER) += fate-nerv-interp
+fate-nerv-interp: $(NERV_FILE)
+fate-nerv-interp: CMD = $(NERV_RUN) nerv_interp $(NERV_FILE) factor=2 2
+
+FATE_NERV-$(call ALLYES, $(NERV_DEPS) NERV_INTERP_FILTER FRAMECRC_MUXER) += fate-nerv-interp-fps
+fate-nerv-interp-fps: $(NERV_FILE)
+fate-nerv-interp-fps: CMD = $(NERV_RUN) nerv_interp $(NERV_FILE) fps=50
+
+# frames that do not come from the nerv decoder are refused with a message saying how to use it
+FATE_NERV-$(call ALLYES, $(NERV_DEPS) NERV_INTERP_FILTER) += fate-nerv-interp-refuse
+fate-nerv-interp-refuse: $(NERV_SRC)
+fate-nerv-interp-refuse: CMD = $(NERV_RUN) nerv_must_fail ffmpeg "carry no NeRV model" \
+    $(NERV_RAW) -i $(TARGET_PATH)/$(NERV_SRC) -vf nerv_interp=factor=2
+
 # every option, as ffmpeg -h documents it
 FATE_NERV-$(call ALLYES, $(NERV_DEPS)) += fate-nerv-help
 fate-nerv-help: CMD = $(NERV_RUN) nerv_help

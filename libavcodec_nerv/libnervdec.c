@@ -27,8 +27,15 @@
  * segment's model when the packet is a key frame. libnerv keeps the segments
  * it was given and recognises a re-sent identical segment, so the model is
  * only rebuilt when the segment changes. One frame record gives one frame.
+ *
+ * Every frame carries AV_FRAME_DATA_NERV_SOURCE side data: a reference to a
+ * libnerv renderer of the stream and the frame's index in it, with which
+ * filters (nerv_interp) render the stream at other times. The renderer
+ * shares what the decoder received and may outlive the decoder.
  */
 
+#include "libavutil/buffer.h"
+#include "libavutil/frame.h"
 #include "libavutil/imgutils.h"
 #include "libavutil/intreadwrite.h"
 #include "libavutil/mathematics.h"
@@ -47,6 +54,8 @@
 typedef struct NervDecContext {
     const AVClass *class;
     NervDecoder *dec;
+    /** renders this decoder's stream; each frame's side data holds a reference */
+    NervRenderer *renderer;
     AVPacket *pkt;
 
     /** unit of the pts in the frame records, from the stream header */
@@ -147,10 +156,43 @@ static av_cold int nerv_dec_init(AVCodecContext *avctx)
     ret = nerv_decoder_open(&s->dec, &settings);
     if (ret < 0)
         return ff_libnerv_error(avctx, ret, "opening the libnerv decoder");
+    ret = nerv_decoder_get_renderer(s->dec, &s->renderer);
+    if (ret < 0)
+        return ff_libnerv_error(avctx, ret, "creating the libnerv renderer");
 
     if (avctx->extradata_size > 0)
         return parse_extradata(avctx);
     av_log(avctx, AV_LOG_WARNING, "No extradata: packets must carry the stream header.\n");
+    return 0;
+}
+
+static void free_frame_source(void *opaque, uint8_t *data)
+{
+    NervFrameSource *source = (NervFrameSource *)data;
+
+    nerv_renderer_unref(&source->renderer);
+    av_free(source);
+}
+
+/** Attach the renderer and the frame's stream index, for the nerv filters. */
+static int attach_frame_source(NervDecContext *s, AVFrame *frame, int64_t frame_index)
+{
+    NervFrameSource *source = av_mallocz(sizeof(*source));
+    AVBufferRef *buf;
+
+    if (!source)
+        return AVERROR(ENOMEM);
+    source->renderer    = nerv_renderer_ref(s->renderer);
+    source->frame_index = frame_index;
+    buf = av_buffer_create((uint8_t *)source, sizeof(*source), free_frame_source, NULL, 0);
+    if (!buf) {
+        free_frame_source(NULL, (uint8_t *)source);
+        return AVERROR(ENOMEM);
+    }
+    if (!av_frame_new_side_data_from_buf(frame, AV_FRAME_DATA_NERV_SOURCE, buf)) {
+        av_buffer_unref(&buf);
+        return AVERROR(ENOMEM);
+    }
     return 0;
 }
 
@@ -201,7 +243,7 @@ static int output_picture(AVCodecContext *avctx, AVFrame *frame, const NervPictu
     /* any frame is decoded from its segment's model alone */
     frame->flags    |= AV_FRAME_FLAG_KEY;
     frame->pict_type = AV_PICTURE_TYPE_I;
-    return 0;
+    return attach_frame_source(s, frame, pic->frame_index);
 }
 
 static int nerv_receive_frame(AVCodecContext *avctx, AVFrame *frame)
@@ -255,6 +297,7 @@ static av_cold int nerv_dec_close(AVCodecContext *avctx)
 {
     NervDecContext *s = avctx->priv_data;
 
+    nerv_renderer_unref(&s->renderer);
     nerv_decoder_close(&s->dec);
     av_packet_free(&s->pkt);
     return 0;

@@ -74,6 +74,7 @@ typedef struct NervEncContext {
     double lr;
     int batch;
     char *loss;
+    char *train_frames;
     double grad_clip;
     int seed;
     char *device;
@@ -523,6 +524,11 @@ static const AVOption options[] = {
       OFFSET(checkpoint_every), AV_OPT_TYPE_INT,  { .i64 = -1 }, -1, INT_MAX, VE },
     { "resume",         "Continue the encode saved in checkpoint; give the same input again (-1: library default, off)",
       OFFSET(resume),         AV_OPT_TYPE_BOOL,   { .i64 = -1 }, -1, 1, VE },
+#endif
+#if NERV_API_VERSION_MINOR >= 2
+    { "train_frames",   "Frames trained on, numbered from 1: all, odd (1st, 3rd, ...), even; the others are "
+                        "held out and interpolated (the papers' interpolation protocol; default all)",
+      OFFSET(train_frames),   AV_OPT_TYPE_STRING, { .str = NULL }, 0, 0, VE },
 #endif
     { "nerv-params",    "Other libnerv settings and architecture parameters as key=value pairs "
                         "separated by ':', e.g. strides=4,4,2:lower_width=8",

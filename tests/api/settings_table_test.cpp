@@ -84,7 +84,8 @@ INSTANTIATE_TEST_SUITE_P(
                     SettingCase{"memory_limit", "0", {"0", "1", "16777216"}, {"-1", "16777217", "2G"}},
                     SettingCase{"checkpoint", "", {"", "/tmp/out.nerv.ckpt"}, {}},
                     SettingCase{"checkpoint_every", "10", {"1", "100000"}, {"0", "-1", "100001", "x"}},
-                    SettingCase{"resume", "0", {"0", "1"}, {"2", "yes"}}),
+                    SettingCase{"resume", "0", {"0", "1"}, {"2", "yes"}},
+                    SettingCase{"train_frames", "all", {"all", "odd", "even"}, {"1", "ODD", "half", ""}}),
     PrintName);
 
 TEST(SettingsTest, EveryTableEntryHasACase)

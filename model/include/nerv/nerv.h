@@ -65,7 +65,7 @@ extern "C" {
 #endif
 
 #define NERV_API_VERSION_MAJOR 1
-#define NERV_API_VERSION_MINOR 1
+#define NERV_API_VERSION_MINOR 2
 #define NERV_API_VERSION ((NERV_API_VERSION_MAJOR << 16) | NERV_API_VERSION_MINOR)
 
 /** Library version string, e.g. "0.1.0". */
@@ -220,7 +220,14 @@ typedef struct NervEncoderSettings {
     NervLogCallback log_cb;   void *log_user;  NervLogLevel log_level; /**< default: no callback, INFO */
     NervProgressCallback progress_cb; void *progress_user;
     NervAbortCallback abort_cb; void *abort_user;
-    uint8_t reserved[128];     /**< zero; room to grow without breaking the ABI */
+    int train_frames;          /**< "train_frames" (API 1.2): the frames the networks are trained on, numbered
+                                    from 1 in the stream as the papers do: 0 = all (default), 1 = odd (the 1st,
+                                    3rd, ... frame: 0-based indices 0, 2, 4, ...), 2 = even (0-based 1, 3, ...).
+                                    The other frames are held out (the papers' interpolation protocol): their
+                                    records get per-frame tensors interpolated from the trained neighbours, so
+                                    the stream still has every frame. Not for dnerv, snerv-t, pnerv-pyr (their
+                                    encoders read the neighbouring frames, which would be the held-out ones) */
+    uint8_t reserved[124];     /**< zero; room to grow without breaking the ABI */
 } NervEncoderSettings;
 
 NERV_API void nerv_encoder_default_settings(NervEncoderSettings *settings);
@@ -342,10 +349,75 @@ NERV_API int nerv_decoder_receive_frame(NervDecoder *dec, NervPicture *out);
  */
 NERV_API int nerv_decoder_decode_frame(NervDecoder *dec, int64_t frame_index, NervPicture *out);
 
+/**
+ * Render the stream at frame position `position` (API 1.2): a stream frame index that may be
+ * fractional. An integer position gives exactly what nerv_decoder_decode_frame() gives for
+ * that frame; position i + w (0 < w < 1) the time w of the way from frame i to frame i + 1,
+ * which both must have been received. Within a segment its network renders that time (the
+ * fractional index for time-indexed models; the two frames' per-frame tensors interpolated
+ * linearly for models that have them, docs/models.md says what each architecture does);
+ * across a segment boundary the two frames are blended with weights 1 - w and w. out->pts is
+ * the neighbours' pts interpolated and rounded, out->frame_index is i. -EINVAL for a NaN or
+ * infinite position, -ERANGE for one outside the received frames. Output as decode_frame().
+ */
+NERV_API int nerv_decoder_decode_position(NervDecoder *dec, double position, NervPicture *out);
+
 /** Drop queued output frames (after a seek); received streams stay available. */
 NERV_API void nerv_decoder_flush(NervDecoder *dec);
 
 NERV_API void nerv_decoder_close(NervDecoder **dec);
+
+/* ------------------------------------------------------------------------------ */
+/* Renderers: the decoder's stream, rendered at any position from another thread   */
+
+/**
+ * A reference-counted handle on everything a decoder has received, rendering it at any
+ * frame position (API 1.2). It is what a host hands to code that renders the stream at
+ * other times while the decoder goes on (FFmpeg's nerv decoder attaches one to every
+ * frame for the nerv_interp filter). It sees the frames the decoder receives after it was
+ * created, and stays valid after the decoder is closed, until its last reference is
+ * released. Every function below may be called from any thread at any time, also at once;
+ * renders of one renderer run one after the other. A renderer builds its own segment models
+ * (at most two at a time), so it needs model memory of its own beside the decoder's; it
+ * uses the decoder's device, threads and memory_limit, and does not log (the decoder's log
+ * callback may not outlive the decoder): errors are its return codes and nerv_last_error().
+ */
+typedef struct NervRenderer NervRenderer;
+
+/** A new renderer of `dec`'s stream, with one reference held by the caller. */
+NERV_API int nerv_decoder_get_renderer(NervDecoder *dec, NervRenderer **out);
+/** Take one more reference; returns `renderer`. */
+NERV_API NervRenderer *nerv_renderer_ref(NervRenderer *renderer);
+/** Release one reference and set *renderer to NULL; the last one frees it. NULL is allowed. */
+NERV_API void nerv_renderer_unref(NervRenderer **renderer);
+
+/** Caller-owned planes a renderer writes a picture into. */
+typedef struct NervRenderTarget {
+    int width, height;         /**< must equal the stream's picture size */
+    NervPixelFormat format;    /**< RGB24, YUV420P or YUV444P (YUV in the stream's matrix and range),
+                                    NONE = the stream's source format */
+    uint8_t *data[3];          /**< writable planes (RGB24: data[0] only) */
+    ptrdiff_t stride[3];       /**< bytes per row of each plane; may be negative */
+} NervRenderTarget;
+
+/**
+ * Render frame position `position` (as nerv_decoder_decode_position(): an integer gives
+ * exactly the decoded frame) into `target`. `pts`, when not NULL, receives the position's
+ * pts in the stream time base. Same errors as nerv_decoder_decode_position(), and -EINVAL
+ * for a target of another size or format.
+ */
+NERV_API int nerv_renderer_render(NervRenderer *renderer, double position, const NervRenderTarget *target,
+                                  int64_t *pts);
+
+/**
+ * What FFmpeg's nerv decoder attaches to each frame it outputs, as the data of a frame side
+ * data entry (AV_FRAME_DATA_NERV_SOURCE): which renderer made the frame (a reference the
+ * side data buffer holds and releases when it is freed) and the frame's index in the stream.
+ */
+typedef struct NervFrameSource {
+    NervRenderer *renderer;
+    int64_t frame_index;
+} NervFrameSource;
 
 /* ------------------------------------------------------------------------------ */
 /* Stream information without building a model                                     */

@@ -4,39 +4,13 @@
 // built at a time.
 #include <cstring>
 #include <deque>
-#include <map>
 #include <memory>
 #include <vector>
 
 #include "api/api_guard.h"
-#include "codec/segment_decoder.h"
+#include "api/decoder_state.h"
 #include "core/enum_value.h"
 #include "container/records.h"
-#include "image/picture.h"
-
-namespace {
-
-struct StoredSegment {
-    nerv::SegmentRecord record;
-    std::vector<uint8_t> chunk;               // its bytes, to recognise a re-sent segment
-    std::map<uint32_t, nerv::FrameRecord> frames;
-};
-
-}  // namespace
-
-struct NervDecoder {
-    NervDecoderSettings settings{};
-    nerv::Logger logger;
-    bool have_header = false;
-    nerv::StreamHeader header;
-    std::map<int64_t, StoredSegment> segments;  // by first frame
-    int64_t current_segment = -1;               // first frame of the segment frames attach to
-    std::deque<int64_t> queue;                  // stream frame indices to output
-    std::unique_ptr<nerv::SegmentDecoder> active;
-    int64_t active_segment = -1;
-    std::vector<float> rgb;
-    nerv::PictureBuffer out;
-};
 
 namespace {
 
@@ -49,51 +23,20 @@ struct PendingChunk {
     nerv::FrameRecord frame;
 };
 
-StoredSegment *find_segment_of_frame(NervDecoder *d, int64_t frame_index, uint32_t *index_in_segment)
+void check_abort(NervDecoder *d)
 {
-    auto it = d->segments.upper_bound(frame_index);
-    if (it == d->segments.begin())
-        return nullptr;
-    --it;
-    StoredSegment &s = it->second;
-    const int64_t rel = frame_index - it->first;
-    if (rel < 0 || rel >= s.record.frame_count)
-        return nullptr;
-    auto f = s.frames.find(static_cast<uint32_t>(rel));
-    if (f == s.frames.end())
-        return nullptr;
-    *index_in_segment = static_cast<uint32_t>(rel);
-    return &s;
+    if (d->settings.abort_cb && d->settings.abort_cb(d->settings.abort_user))
+        nerv::fail(NERV_ERROR_ABORTED, "decoding aborted by the caller");
 }
 
 void render_frame(NervDecoder *d, int64_t frame_index, NervPicture *out)
 {
-    uint32_t rel = 0;
-    StoredSegment *s = find_segment_of_frame(d, frame_index, &rel);
-    if (!s)
+    nerv::StoredFrame f;
+    if (!d->store->find_frame(frame_index, &f))
         nerv::fail(-ERANGE, nerv::format("frame %lld has not been received", static_cast<long long>(frame_index)));
-    if (d->settings.abort_cb && d->settings.abort_cb(d->settings.abort_user))
-        nerv::fail(NERV_ERROR_ABORTED, "decoding aborted by the caller");
-    const int64_t first = s->record.first_frame;
-    if (!d->active || d->active_segment != first) {
-        d->active.reset();
-        nerv::DecodeOptions o;
-        o.device = d->settings.device;
-        o.threads = d->settings.threads;
-        o.memory_limit_mib = d->settings.memory_limit;
-        o.logger = d->logger;
-        d->active = std::make_unique<nerv::SegmentDecoder>(d->header.width, d->header.height, s->record, o);
-        d->active_segment = first;
-    }
-    const nerv::FrameRecord &f = s->frames.at(rel);
-    d->active->render(f, &d->rgb);
-    const NervPixelFormat fmt =
-        d->settings.output_format == NERV_PIX_FMT_NONE ? d->header.source_format : d->settings.output_format;
-    nerv::rgb_float_to_picture(d->rgb.data(), d->header.width, d->header.height, fmt, d->header.matrix,
-                               d->header.range, &d->out);
+    check_abort(d);
+    d->renderer.render_frame(frame_index, d->settings.output_format, &d->out);
     *out = d->out.picture;
-    out->pts = f.pts;
-    out->frame_index = frame_index;
 }
 
 }  // namespace
@@ -135,11 +78,11 @@ int nerv_decoder_open(NervDecoder **out, const NervDecoderSettings *settings)
         if (nerv::enum_value(s.log_level) < NERV_LOG_ERROR || nerv::enum_value(s.log_level) > NERV_LOG_DEBUG)
             nerv::fail_invalid_argument(nerv::format("decoder setting 'log_level' = %d is invalid: expected 0..4",
                                                      nerv::enum_value(s.log_level)));
-        auto d = std::make_unique<NervDecoder>();
-        d->settings = s;
-        d->logger.callback = s.log_cb;
-        d->logger.user_data = s.log_user;
-        d->logger.level = s.log_level;
+        nerv::Logger logger;
+        logger.callback = s.log_cb;
+        logger.user_data = s.log_user;
+        logger.level = s.log_level;
+        auto d = std::make_unique<NervDecoder>(s, logger);
         *out = d.release();
         return 0;
     });
@@ -155,8 +98,8 @@ int nerv_decoder_send_packet(NervDecoder *dec, const uint8_t *data, size_t size)
         // Parse the whole packet first: a malformed chunk must leave the decoder unchanged.
         std::vector<PendingChunk> pending;
         bool header_seen = dec->have_header;
-        bool segment_seen = dec->current_segment >= 0;
-        size_t codecs = segment_seen ? dec->segments.at(dec->current_segment).record.frame_codecs.size() : 0;
+        bool segment_seen = dec->current != nullptr;
+        size_t codecs = segment_seen ? dec->current->record.frame_codecs.size() : 0;
         nerv::ChunkView c;
         while (scanner.next(&c)) {
             PendingChunk p;
@@ -186,13 +129,11 @@ int nerv_decoder_send_packet(NervDecoder *dec, const uint8_t *data, size_t size)
             nerv::fail_invalid_data(nerv::format("packet ends inside a chunk at byte %zu of %zu", scanner.position(),
                                                  size));
         // Frame indices must fit their segment; check before committing.
-        int64_t seg_frames = segment_seen && dec->current_segment >= 0
-                                 ? dec->segments.at(dec->current_segment).record.frame_count
-                                 : 0;
+        int64_t seg_frames = dec->current ? dec->current->record.frame_count : 0;
         for (const PendingChunk &p : pending) {
             if (p.type == nerv::ChunkType::Segment)
                 seg_frames = p.segment.frame_count;
-            if (p.type == nerv::ChunkType::StreamHeader && dec->have_header && !dec->segments.empty() &&
+            if (p.type == nerv::ChunkType::StreamHeader && dec->have_header && dec->current &&
                 (p.header.width != dec->header.width || p.header.height != dec->header.height))
                 nerv::fail_invalid_data("a second stream header with another picture size");
             if (p.type == nerv::ChunkType::Frame && p.frame.index_in_segment >= seg_frames)
@@ -204,25 +145,15 @@ int nerv_decoder_send_packet(NervDecoder *dec, const uint8_t *data, size_t size)
             case nerv::ChunkType::StreamHeader:
                 dec->header = std::move(p.header);
                 dec->have_header = true;
+                dec->store->set_header(dec->header);
                 break;
-            case nerv::ChunkType::Segment: {
-                const int64_t first = p.segment.first_frame;
-                auto it = dec->segments.find(first);
-                if (it == dec->segments.end() || it->second.chunk != p.bytes) {
-                    if (dec->active_segment == first)
-                        dec->active.reset(), dec->active_segment = -1;
-                    StoredSegment s;
-                    s.record = std::move(p.segment);
-                    s.chunk = std::move(p.bytes);
-                    dec->segments[first] = std::move(s);
-                }
-                dec->current_segment = first;
+            case nerv::ChunkType::Segment:
+                // A re-sent identical segment is kept, and so is its built model.
+                dec->current = dec->store->put_segment(std::move(p.segment), std::move(p.bytes));
                 break;
-            }
             case nerv::ChunkType::Frame: {
-                StoredSegment &s = dec->segments.at(dec->current_segment);
-                const int64_t index = s.record.first_frame + p.frame.index_in_segment;
-                s.frames[p.frame.index_in_segment] = std::move(p.frame);
+                const int64_t index = dec->current->record.first_frame + p.frame.index_in_segment;
+                dec->store->put_frame(dec->current, std::move(p.frame));
                 dec->queue.push_back(index);
                 break;
             }
@@ -253,6 +184,18 @@ int nerv_decoder_decode_frame(NervDecoder *dec, int64_t frame_index, NervPicture
         if (!dec || !out)
             nerv::fail_invalid_argument("nerv_decoder_decode_frame: NULL argument");
         render_frame(dec, frame_index, out);
+        return 0;
+    });
+}
+
+int nerv_decoder_decode_position(NervDecoder *dec, double position, NervPicture *out)
+{
+    return nerv::guarded([&] {
+        if (!dec || !out)
+            nerv::fail_invalid_argument("nerv_decoder_decode_position: NULL argument");
+        check_abort(dec);
+        dec->renderer.render_position(position, dec->settings.output_format, &dec->out);
+        *out = dec->out.picture;
         return 0;
     });
 }

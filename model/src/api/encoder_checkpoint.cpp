@@ -33,6 +33,7 @@ Metadata settings_fingerprint(const NervEncoderSettings &s, const ResolvedEncode
     put("qbits", format("%d", s.qbits));
     put("qbits_embed", format("%d", s.qbits_embed));
     put("params", s.params);
+    put("train_frames", format("%d", s.train_frames));
     return m;
 }
 

@@ -53,6 +53,14 @@ ResolvedEncoder resolve_encoder(const NervEncoderSettings &s)
     j.qbits = s.qbits;
     j.qbits_embed = s.qbits_embed;
     j.memory_limit_mib = s.memory_limit;
+    j.train_frames = s.train_frames;
+    // Their encoders compute a frame's tensors from its neighbours: held-out frames would leak in.
+    const std::string arch = s.arch;
+    if (s.train_frames != 0 && (arch == "dnerv" || arch == "snerv-t" || arch == "pnerv-pyr"))
+        fail_invalid_argument(format("setting 'train_frames' = '%s' is not supported by arch '%s': its encoder reads "
+                                     "the neighbouring frames, which would be the held-out ones; use all, or another "
+                                     "arch (nerv, hnerv, enerv, snerv, pnerv-poly)",
+                                     s.train_frames == 1 ? "odd" : "even", s.arch));
     j.logger.callback = s.log_cb;
     j.logger.user_data = s.log_user;
     j.logger.level = s.log_level;

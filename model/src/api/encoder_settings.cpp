@@ -47,6 +47,7 @@ const char *const kMatrices[] = {"bt601", "bt709"};
 const char *const kRanges[] = {"limited", "full"};
 const char *const kDevices[] = {"auto", "cpu", "cuda"};
 const char *const kLogLevels[] = {"error", "warning", "info", "verbose", "debug"};
+const char *const kTrainFrames[] = {"all", "odd", "even"};
 
 void set_fps(NervEncoderSettings *s, const char *value)
 {
@@ -147,6 +148,8 @@ const Option kOptions[] = {
      [](NervEncoderSettings *s, const char *v) { s->checkpoint_every = parse_int_setting("checkpoint_every", v, 1, 100000); }},
     {{"resume", "continue the encode saved in the checkpoint", "0", "0, 1 (needs checkpoint)"},
      [](NervEncoderSettings *s, const char *v) { s->resume = parse_int_setting("resume", v, 0, 1); }},
+    {{"train_frames", "frames trained on, numbered from 1 (the papers' interpolation protocol: odd)", "all", "all, odd (1st, 3rd, ...), even (2nd, 4th, ...)"},
+     [](NervEncoderSettings *s, const char *v) { s->train_frames = parse_choice<int>("train_frames", v, kTrainFrames, 3, "all, odd (1st, 3rd, ...), even (2nd, 4th, ...)"); }},
 };
 // clang-format on
 constexpr int kOptionCount = sizeof(kOptions) / sizeof(kOptions[0]);
@@ -212,6 +215,7 @@ void validate_encoder_settings(const NervEncoderSettings &s)
         range_check("timebase", s.timebase_num, 1, 1e9);
         range_check("timebase (denominator)", s.timebase_den, 1, 1e9);
     }
+    range_check("train_frames", s.train_frames, 0, 2);
     range_check("pix_fmt", enum_value(s.pixel_format), 0, 2);
     range_check("matrix", enum_value(s.matrix), 0, 1);
     range_check("range", enum_value(s.range), 0, 1);

@@ -31,6 +31,7 @@ struct EncodeJob {
     int qbits = 8;
     int qbits_embed = 6;
     int memory_limit_mib = 0;      // 0: what the training device has available
+    int train_frames = 0;          // 0 all, 1 odd, 2 even (numbered from 1 in the stream)
     Logger logger;
     std::function<void(const NervProgress &)> progress;  // may be empty
     std::function<bool()> should_abort;                  // may be empty

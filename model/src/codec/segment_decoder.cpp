@@ -95,26 +95,68 @@ SegmentDecoder::SegmentDecoder(int width, int height, const SegmentRecord &segme
 
 SegmentDecoder::~SegmentDecoder() = default;
 
-void SegmentDecoder::render(const FrameRecord &frame, std::vector<float> *rgb)
+void SegmentDecoder::check_record(const FrameRecord &frame) const
 {
-    Impl &s = *impl_;
+    const Impl &s = *impl_;
     if (frame.index_in_segment >= s.frame_count)
         fail_invalid_data(format("frame record: index %u outside its segment of %lld frames", frame.index_in_segment,
                                  static_cast<long long>(s.frame_count)));
     if (frame.payloads.size() != s.frame_decoders.size())
         fail_invalid_data(format("frame record: %zu tensors, the segment needs %zu", frame.payloads.size(),
                                  s.frame_decoders.size()));
+}
+
+std::vector<float> SegmentDecoder::frame_tensor(const FrameRecord &frame, size_t i) const
+{
+    return impl_->frame_decoders[i].decode(frame.index_in_segment, frame.payloads[i].data(),
+                                           frame.payloads[i].size());
+}
+
+void SegmentDecoder::render(const FrameRecord &frame, std::vector<float> *rgb)
+{
+    check_record(frame);
+    std::vector<std::vector<float>> tensors;
+    for (size_t i = 0; i < impl_->frame_decoders.size(); ++i)
+        tensors.push_back(frame_tensor(frame, i));
+    render_batch(frame.index_in_segment, tensors, rgb);
+}
+
+void SegmentDecoder::render_between(const FrameRecord &lower, const FrameRecord &upper, double weight,
+                                    std::vector<float> *rgb)
+{
+    check_record(lower);
+    check_record(upper);
+    if (upper.index_in_segment != lower.index_in_segment + 1 || !(weight > 0.0 && weight < 1.0))
+        fail_invalid_argument(format("render_between: frames %u and %u at weight %g are not an interval between "
+                                     "consecutive frames",
+                                     lower.index_in_segment, upper.index_in_segment, weight));
+    // Each transmitted per-frame tensor (embedding, wavelet norm, difference or temporal
+    // embedding) is the straight line between the two frames' values.
+    std::vector<std::vector<float>> tensors;
+    for (size_t i = 0; i < impl_->frame_decoders.size(); ++i) {
+        std::vector<float> a = frame_tensor(lower, i);
+        const std::vector<float> b = frame_tensor(upper, i);
+        for (size_t k = 0; k < a.size(); ++k)
+            a[k] = static_cast<float>((1.0 - weight) * a[k] + weight * b[k]);
+        tensors.push_back(std::move(a));
+    }
+    render_batch(lower.index_in_segment + weight, tensors, rgb);
+}
+
+void SegmentDecoder::render_batch(double index, const std::vector<std::vector<float>> &tensors,
+                                  std::vector<float> *rgb)
+{
+    Impl &s = *impl_;
     apply_thread_setting(s.threads);
     c10::InferenceMode inference;
     FrameBatch b;
-    b.index = torch::full({1}, static_cast<float>(frame.index_in_segment), torch::kFloat32).to(s.device);
+    b.index = torch::full({1}, static_cast<float>(index), torch::kFloat32).to(s.device);
     b.frame_count = s.frame_count;
-    for (size_t i = 0; i < s.frame_decoders.size(); ++i) {
-        std::vector<float> v =
-            s.frame_decoders[i].decode(frame.index_in_segment, frame.payloads[i].data(), frame.payloads[i].size());
+    for (size_t i = 0; i < tensors.size(); ++i) {
         std::vector<int64_t> shape = {1};
         shape.insert(shape.end(), s.specs[i].shape.begin(), s.specs[i].shape.end());
-        b.inputs[s.specs[i].name] = torch::from_blob(v.data(), shape, torch::kFloat32).clone().to(s.device);
+        b.inputs[s.specs[i].name] =
+            torch::from_blob(const_cast<float *>(tensors[i].data()), shape, torch::kFloat32).clone().to(s.device);
     }
     namespace I = torch::indexing;
     const torch::Tensor out = s.model->render(b)

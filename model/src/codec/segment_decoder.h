@@ -29,10 +29,18 @@ public:
 
     /** Render a frame as planar float RGB in [0,1]: 3 * height * width values. */
     void render(const FrameRecord &frame, std::vector<float> *rgb);
+    /** Render the time between two consecutive frames of the segment, `weight` in (0,1) of the
+     *  way from `lower` to `upper` (index_in_segment + 1): their per-frame tensors are
+     *  interpolated linearly and the model gets the fractional frame position. */
+    void render_between(const FrameRecord &lower, const FrameRecord &upper, double weight, std::vector<float> *rgb);
     int64_t parameters() const;
     const std::string &arch() const;
 
 private:
+    void check_record(const FrameRecord &frame) const;
+    std::vector<float> frame_tensor(const FrameRecord &frame, size_t i) const;
+    void render_batch(double index, const std::vector<std::vector<float>> &tensors, std::vector<float> *rgb);
+
     struct Impl;
     std::unique_ptr<Impl> impl_;
 };

@@ -1,9 +1,11 @@
 #include "codec/segment_encoder.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 
 #include "arch/registry.h"
+#include "codec/frame_subset.h"
 #include "codec/model_weights.h"
 #include "codec/segment_decoder.h"
 #include "codec/training_state.h"
@@ -170,6 +172,15 @@ EncodedSegment SegmentEncoder::encode(int64_t first_frame, int segment_index, co
     topts.logger = &job.logger;
     topts.progress = job.progress;
     topts.should_abort = job.should_abort;
+    topts.frame_subset = trained_frames(job.train_frames, first_frame, n);
+    const bool holds_out = static_cast<int64_t>(topts.frame_subset.size()) < n;
+    if (job.train_frames != 0 && !holds_out)
+        job.logger.log(NERV_LOG_WARNING, "segment %d: its only frame is held out by train_frames; training on it",
+                       segment_index);
+    if (holds_out)
+        job.logger.log(NERV_LOG_INFO, "segment %d: training on %zu of its %lld frames (train_frames=%s)",
+                       segment_index, topts.frame_subset.size(), static_cast<long long>(n),
+                       job.train_frames == 1 ? "odd" : "even");
     if (checkpointing) {
         topts.checkpoint_every = checkpointing->every_epochs;
         topts.checkpoint = saver(NERV_PHASE_TRAIN, nullptr, TrainResult());
@@ -205,34 +216,52 @@ EncodedSegment SegmentEncoder::encode(int64_t first_frame, int segment_index, co
         job.progress(p);
     }
 
-    // 4. Per-frame tensors from the trained encoder side, and the float model's quality.
+    // 4. Per-frame tensors from the trained encoder side (held-out frames: interpolated from
+    //    the trained neighbours, the encoder never sees them), and the float model's quality.
     model->eval();
     const std::vector<FrameTensorSpec> specs = model->frame_tensors();
-    std::vector<std::vector<torch::Tensor>> per_spec(specs.size());
+    std::vector<torch::Tensor> stacked(specs.size());
     double psnr_float_sum = 0;
     const int64_t eval_batch = std::max(1, recipe.batch_size);
     {
         torch::NoGradGuard no_grad;
         namespace I = torch::indexing;
-        for (int64_t b0 = 0; b0 < n; b0 += eval_batch) {
+        std::vector<std::vector<torch::Tensor>> per_spec(specs.size());
+        for (int64_t b0 = 0; b0 < n && !specs.empty(); b0 += eval_batch) {
             const int64_t b1 = std::min(n, b0 + eval_batch);
             const torch::Tensor idx = torch::arange(b0, b1, torch::TensorOptions().dtype(torch::kLong)).to(s.device);
-            FrameBatch b = frame_batch(frames, idx);
-            auto embedded = model->embed(b);
+            auto embedded = model->embed(frame_batch(frames, idx));
             for (size_t i = 0; i < specs.size(); ++i) {
                 auto it = embedded.find(specs[i].name);
                 if (it == embedded.end())
                     fail(-EIO, format("%s: embed() did not produce '%s'", job.arch.c_str(), specs[i].name.c_str()));
                 per_spec[i].push_back(it->second.to(torch::kCPU, torch::kFloat32));
             }
-            b.inputs = embedded;
+        }
+        for (size_t i = 0; i < specs.size(); ++i) {
+            stacked[i] = torch::cat(per_spec[i]).contiguous();
+            if (holds_out)
+                interpolate_held_out(stacked[i].data_ptr<float>(), n, stacked[i].numel() / n, topts.frame_subset);
+        }
+        for (int64_t b0 = 0; b0 < n; b0 += eval_batch) {
+            const int64_t b1 = std::min(n, b0 + eval_batch);
+            const torch::Tensor idx = torch::arange(b0, b1, torch::TensorOptions().dtype(torch::kLong)).to(s.device);
+            FrameBatch b = frame_batch(frames, idx);
+            for (size_t i = 0; i < specs.size(); ++i)
+                b.inputs[specs[i].name] = stacked[i].slice(0, b0, b1).to(s.device);
             const torch::Tensor out = model->render(b).to(torch::kFloat32).clamp(0, 1);
             const auto crop = [&](const torch::Tensor &t) {
                 return t.index({I::Slice(), I::Slice(), I::Slice(0, job.height), I::Slice(0, job.width)});
             };
-            psnr_float_sum += psnr(crop(out), crop(b.frames)).sum().item<double>();
+            // Measured on the trained frames only: the stream must not depend on held-out ones.
+            const torch::Tensor frame_psnr = psnr(crop(out), crop(b.frames)).to(torch::kCPU, torch::kDouble);
+            for (int64_t i = b0; i < b1; ++i) {
+                if (std::binary_search(topts.frame_subset.begin(), topts.frame_subset.end(), i))
+                    psnr_float_sum += frame_psnr[i - b0].item<double>();
+            }
         }
     }
+    const double psnr_float = psnr_float_sum / static_cast<double>(topts.frame_subset.size());
 
     // 5. Code weights and per-frame tensors.
     SegmentRecord record;
@@ -249,17 +278,18 @@ EncodedSegment SegmentEncoder::encode(int64_t first_frame, int segment_index, co
     record.meta.set_int("train.seed", job.seed);
     record.meta.set_float("train.prune", job.prune);
     record.meta.set_float("train.psnr", trained.psnr);
-    record.meta.set_float("train.psnr_float", psnr_float_sum / n);
+    record.meta.set_float("train.psnr_float", psnr_float);
+    if (holds_out)
+        record.meta.set_string("train.frames", job.train_frames == 1 ? "odd" : "even");
     record.meta.set_int("quant.bits", job.qbits);
     record.meta.set_int("quant.bits_embed", job.qbits_embed);
     record.tensors = encode_model_weights(*model, job.qbits, job.prune > 0);
 
     std::vector<FrameTensorEncoding> frame_codes;
     for (size_t i = 0; i < specs.size(); ++i) {
-        const torch::Tensor stacked = torch::cat(per_spec[i]).contiguous();
         TensorCodingOptions o;
         o.bits = specs[i].quantize ? job.qbits_embed : 0;
-        frame_codes.push_back(encode_frame_tensor(stacked.data_ptr<float>(), n, specs[i].shape, o));
+        frame_codes.push_back(encode_frame_tensor(stacked[i].data_ptr<float>(), n, specs[i].shape, o));
         record.frame_codecs.push_back({specs[i].name, specs[i].shape, frame_codes.back().codec_payload});
     }
 
@@ -320,7 +350,7 @@ EncodedSegment SegmentEncoder::encode(int64_t first_frame, int segment_index, co
     st.parameters = counts.transmitted;
     st.embedding_values = embed_values;
     st.encoder_parameters = counts.encoder;
-    st.psnr_trained = psnr_float_sum / n;
+    st.psnr_trained = psnr_float;
     st.psnr_final = psnr_sum / n;
     st.ssim_final = ssim_sum / n;
     st.train_seconds = train_seconds;

@@ -81,7 +81,12 @@ FrameBatch frame_batch(const torch::Tensor &frames, const torch::Tensor &idx)
 TrainResult train_model(VideoModelImpl &model, const torch::Tensor &frames, const TrainOptions &opts)
 {
     const TrainRecipe &r = opts.recipe;
-    const int64_t n = frames.size(0);
+    // Training frames: all, or a subset (held-out frames are never read).
+    const torch::Tensor trained =
+        opts.frame_subset.empty()
+            ? torch::arange(frames.size(0), torch::TensorOptions().dtype(torch::kLong))
+            : torch::tensor(opts.frame_subset, torch::TensorOptions().dtype(torch::kLong));
+    const int64_t n = trained.numel();
     const int64_t batch = std::max<int64_t>(1, std::min<int64_t>(r.batch_size, n));
     int64_t iterations = r.drop_last ? n / batch : (n + batch - 1) / batch;
     if (iterations < 1)
@@ -132,7 +137,8 @@ TrainResult train_model(VideoModelImpl &model, const torch::Tensor &frames, cons
         std::vector<uint8_t> epoch_start;
         if (opts.checkpoint)
             epoch_start = generator_state(gen);
-        const torch::Tensor perm = torch::randperm(n, gen, torch::TensorOptions().dtype(torch::kLong));
+        const torch::Tensor perm =
+            trained.index_select(0, torch::randperm(n, gen, torch::TensorOptions().dtype(torch::kLong)));
         double loss_sum = 0, psnr_sum = 0;
         int64_t samples = 0;
         int64_t first_iteration = 0;

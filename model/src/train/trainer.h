@@ -50,6 +50,7 @@ struct TrainOptions {
     const TrainState *resume = nullptr;     // continue from here (the model holds the saved weights)
     int checkpoint_every = 0;               // epochs between checkpoint() calls; 0 = only when aborted
     std::function<void(const TrainState &)> checkpoint;  // may be empty; also called at the phase's end
+    std::vector<int64_t> frame_subset;      // the frames (indices in the segment) trained on; empty = all
 };
 
 /** frames: [N,3,Hc,Wc] uint8 on the training device (canvas-padded). The model must be on
