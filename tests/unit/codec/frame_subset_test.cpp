@@ -6,7 +6,7 @@
 #include "codec/frame_subset.h"
 #include "core/error.h"
 
-namespace {
+namespace NERV_TEST_FILE {
 
 using Indices = std::vector<int64_t>;
 
@@ -31,4 +31,4 @@ TEST(FrameSubsetTest, HeldOutRowsAreInterpolatedFromTheNearestTrainedRows)
     EXPECT_THROW(nerv::interpolate_held_out(v.data(), 6, 2, {}), nerv::Error);
 }
 
-}  // namespace
+}  // namespace NERV_TEST_FILE
