@@ -95,7 +95,7 @@ TEST(SettingsTest, EveryTableEntryHasACase)
         "width", "height", "fps", "timebase", "pix_fmt", "matrix", "range", "arch", "size", "epochs",
         "lr", "batch", "loss", "grad_clip", "seed", "device", "threads", "bf16", "segment_frames", "prune",
         "prune_epochs", "qbits", "qbits_embed", "log_level", "params", "memory_limit", "checkpoint",
-        "checkpoint_every", "resume"};
+        "checkpoint_every", "resume", "train_frames"};
     ASSERT_EQ(nerv_encoder_option_count(), static_cast<int>(covered.size()));
     for (int i = 0; i < nerv_encoder_option_count(); ++i)
         EXPECT_NE(std::find(covered.begin(), covered.end(), nerv_encoder_option(i)->name), covered.end())
