@@ -44,19 +44,7 @@ TEST_P(TrainingQualityTest, ReachesItsPsnrBandAndDecodesToWhatTheEncoderReported
     const auto decoded = nerv_test::decode_all_rgb(e.stream, &w, &h);
     ASSERT_EQ(decoded.size(), clip.frames.size());
     ASSERT_EQ(w, clip.width);
-    double psnr = 0;
-    for (size_t i = 0; i < decoded.size(); ++i) {
-        NervPicture src = clip.picture(i), dec{};
-        dec.width = w;
-        dec.height = h;
-        dec.format = NERV_PIX_FMT_RGB24;
-        dec.data[0] = decoded[i].data();
-        dec.stride[0] = 3 * w;
-        NervMetrics m;
-        ASSERT_EQ(nerv_compare_pictures(&dec, &src, &m), 0) << nerv_last_error();
-        psnr += m.psnr;
-    }
-    psnr /= decoded.size();
+    const double psnr = nerv_test::mean_psnr_rgb(clip, decoded, w, h);
     EXPECT_NEAR(psnr, st.psnr_final, 0.02) << "the encoder reports what the decoder outputs";
 }
 
@@ -113,19 +101,7 @@ TEST_P(ArchRoundTripTest, ContainerHoldsTheConfigAndDecodesWhatTheEncoderMeasure
     ASSERT_EQ(seq.size(), 5u);
     ASSERT_EQ(w, clip.width);
     ASSERT_EQ(h, clip.height);
-    double psnr = 0;
-    for (size_t i = 0; i < seq.size(); ++i) {
-        NervPicture src = clip.picture(i), dec{};
-        dec.width = w;
-        dec.height = h;
-        dec.format = NERV_PIX_FMT_RGB24;
-        dec.data[0] = seq[i].data();
-        dec.stride[0] = 3 * w;
-        NervMetrics m;
-        ASSERT_EQ(nerv_compare_pictures(&dec, &src, &m), 0) << nerv_last_error();
-        psnr += m.psnr;
-    }
-    EXPECT_NEAR(psnr / seq.size(), e.segment_stats[0].psnr_final, 0.02);
+    EXPECT_NEAR(nerv_test::mean_psnr_rgb(clip, seq, w, h), e.segment_stats[0].psnr_final, 0.02);
 
     // Random access, middle frame first, then the ends, on a fresh decoder: bit-exact.
     NervDecoderSettings ds;

@@ -153,4 +153,24 @@ std::vector<std::vector<uint8_t>> decode_all_rgb(const std::vector<uint8_t> &str
     return out;
 }
 
+double mean_psnr_rgb(const Clip &clip, const std::vector<std::vector<uint8_t>> &rgb, int width, int height)
+{
+    if (rgb.empty() || rgb.size() > clip.frames.size())
+        throw std::runtime_error("mean_psnr_rgb: no frames, or more frames than the clip has");
+    double psnr = 0;
+    for (size_t i = 0; i < rgb.size(); ++i) {
+        NervPicture src = clip.picture(i), dec{};
+        dec.width = width;
+        dec.height = height;
+        dec.format = NERV_PIX_FMT_RGB24;
+        dec.data[0] = const_cast<uint8_t *>(rgb[i].data());
+        dec.stride[0] = 3 * width;
+        NervMetrics m;
+        if (nerv_compare_pictures(&dec, &src, &m) != 0)
+            throw std::runtime_error(nerv_last_error());
+        psnr += m.psnr;
+    }
+    return psnr / rgb.size();
+}
+
 }  // namespace nerv_test

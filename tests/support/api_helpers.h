@@ -42,4 +42,7 @@ NervEncoderSettings quick_settings(const char *arch, const char *size, int epoch
 /** Decode all frames of a stream (sent whole) as RGB24; returns the pictures' bytes. */
 std::vector<std::vector<uint8_t>> decode_all_rgb(const std::vector<uint8_t> &stream, int *width, int *height);
 
+/** Mean PSNR (nerv_compare_pictures) of decoded RGB24 frames against the clip's first frames. */
+double mean_psnr_rgb(const Clip &clip, const std::vector<std::vector<uint8_t>> &rgb, int width, int height);
+
 }  // namespace nerv_test

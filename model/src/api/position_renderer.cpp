@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "core/error.h"
+#include "core/lerp.h"
 
 namespace nerv {
 
@@ -93,8 +94,7 @@ void PositionRenderer::render_position(double position, NervPixelFormat pixel_fo
         // Two segments, two models, each trained on its own frames only: blend their frames.
         model_for(lower.segment, header).render(lower.record, &rgb_);
         model_for(upper.segment, header).render(upper.record, &rgb_upper_);
-        for (size_t i = 0; i < rgb_.size(); ++i)
-            rgb_[i] = static_cast<float>((1.0 - weight) * rgb_[i] + weight * rgb_upper_[i]);
+        lerp_values(rgb_.data(), rgb_upper_.data(), rgb_.size(), weight, rgb_.data());
     }
     const double pts = (1.0 - weight) * static_cast<double>(lower.record.pts) +
                        weight * static_cast<double>(upper.record.pts);

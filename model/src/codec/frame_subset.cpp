@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "core/error.h"
+#include "core/lerp.h"
 
 namespace nerv {
 
@@ -34,9 +35,7 @@ void interpolate_held_out(float *values, int64_t frames, int64_t per_frame, cons
         const int64_t lo = has_lower ? *(upper - 1) : *upper;
         const int64_t hi = has_upper ? *upper : lo;
         const double w = hi == lo ? 0.0 : static_cast<double>(i - lo) / static_cast<double>(hi - lo);
-        const float *a = values + lo * per_frame, *b = values + hi * per_frame;
-        for (int64_t k = 0; k < per_frame; ++k)
-            row[k] = static_cast<float>((1.0 - w) * a[k] + w * b[k]);
+        lerp_values(values + lo * per_frame, values + hi * per_frame, static_cast<size_t>(per_frame), w, row);
     }
 }
 

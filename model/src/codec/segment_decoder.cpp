@@ -4,6 +4,7 @@
 #include "codec/model_weights.h"
 #include "compress/tensor_codec.h"
 #include "core/error.h"
+#include "core/lerp.h"
 #include "train/device.h"
 #include "train/memory_budget.h"
 
@@ -136,8 +137,7 @@ void SegmentDecoder::render_between(const FrameRecord &lower, const FrameRecord 
     for (size_t i = 0; i < impl_->frame_decoders.size(); ++i) {
         std::vector<float> a = frame_tensor(lower, i);
         const std::vector<float> b = frame_tensor(upper, i);
-        for (size_t k = 0; k < a.size(); ++k)
-            a[k] = static_cast<float>((1.0 - weight) * a[k] + weight * b[k]);
+        lerp_values(a.data(), b.data(), a.size(), weight, a.data());
         tensors.push_back(std::move(a));
     }
     render_batch(lower.index_in_segment + weight, tensors, rgb);
