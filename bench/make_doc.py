@@ -20,6 +20,10 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 
 
+# downstream tasks: bench/<task>.sh writes build/bench/<task>/table.md, shown at @@<TASK>@@
+TASKS = ("interp", "denoise", "inpaint", "sr")
+
+
 def sh(cmd):
     return subprocess.run(cmd, shell=True, capture_output=True, text=True).stdout.strip()
 
@@ -45,6 +49,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--rd", default="build/bench/rd")
     ap.add_argument("--speed", default="build/bench/speed")
+    ap.add_argument("--tasks", default="build/bench", help="folder of the downstream-task results")
     ap.add_argument("--date", default=time.strftime("%Y-%m-%d"))
     ap.add_argument("--profile", default="quick")
     a = ap.parse_args()
@@ -56,6 +61,11 @@ def main():
     for f in ("speed.json", "speed.md"):
         if os.path.exists(os.path.join(a.speed, f)):
             shutil.copy(os.path.join(a.speed, f), dest)
+    # the downstream-task scripts (bench/interp.sh, denoise.sh, ...) each leave one table.md
+    for task in TASKS:
+        table = os.path.join(a.tasks, task, "table.md")
+        if os.path.exists(table):
+            shutil.copy(table, os.path.join(dest, f"{task}.md"))
     rel = f"../bench/results/{a.profile}/"
     rd = open(os.path.join(dest, "bd.md")).read() if os.path.exists(os.path.join(dest, "bd.md")) else "(not run)"
     rd = re.sub(r"^### ", "#### ", rd, flags=re.M)
@@ -78,6 +88,9 @@ def main():
               "FFVER": sh("ffmpeg -hide_banner -version | head -1 | cut -d' ' -f3"),
               "SFRAMES": str(sp["frames"]), "DFRAMES": str(sp["decode_frames"]), "TARGET": str(sp["target_psnr"]),
               "TORCH": torch_v, "LIBTORCH": sh("dpkg-query -W -f='${Version}' libtorch-dev")}
+    for task in TASKS:
+        path = os.path.join(dest, f"{task}.md")
+        fields[task.upper()] = open(path).read().rstrip("\n") if os.path.exists(path) else "(not run)"
     text = open(os.path.join(HERE, "doc_template.md")).read()
     for k, v in fields.items():
         text = text.replace(f"@@{k}@@", v)

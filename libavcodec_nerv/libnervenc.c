@@ -75,6 +75,7 @@ typedef struct NervEncContext {
     int batch;
     char *loss;
     char *train_frames;
+    char *tune;
     double grad_clip;
     int seed;
     char *device;
@@ -493,7 +494,7 @@ static const AVOption options[] = {
       OFFSET(lr),             AV_OPT_TYPE_DOUBLE, { .dbl = NAN }, -DBL_MAX, DBL_MAX, VE },
     { "batch",          "Frames per training iteration, 1..64 (-1: recipe default)",
       OFFSET(batch),          AV_OPT_TYPE_INT,    { .i64 = -1 }, -1, INT_MAX, VE },
-    { "loss",           "Training loss: l2, fusion6 (0.7 L1 + 0.3 (1-SSIM)); default: the recipe's",
+    { "loss",           "Training loss: l2, fusion6 (0.7 L1 + 0.3 (1-SSIM)), l1; default: the recipe's",
       OFFSET(loss),           AV_OPT_TYPE_STRING, { .str = NULL }, 0, 0, VE },
     { "grad_clip",      "Max gradient norm, > 0; < 0 turns clipping off (NaN: recipe default)",
       OFFSET(grad_clip),      AV_OPT_TYPE_DOUBLE, { .dbl = NAN }, -DBL_MAX, DBL_MAX, VE },
@@ -530,6 +531,8 @@ static const AVOption options[] = {
                         "held out and interpolated (the papers' interpolation protocol; default all)",
       OFFSET(train_frames),   AV_OPT_TYPE_STRING, { .str = NULL }, 0, 0, VE },
 #endif
+    { "tune",           "Preset for a use: none, denoise (fit a noisy input: loss l1 unless -loss is set)",
+      OFFSET(tune),           AV_OPT_TYPE_STRING, { .str = NULL }, 0, 0, VE },
     { "nerv-params",    "Other libnerv settings and architecture parameters as key=value pairs "
                         "separated by ':', e.g. strides=4,4,2:lower_width=8",
       OFFSET(nerv_params),    AV_OPT_TYPE_DICT,   { .str = NULL }, 0, 0, VE },

@@ -7,6 +7,9 @@
 #   make bench-speed    training s/epoch and to a target PSNR, decode fps 720p/1080p, peak memory per model;
 #                       REF_HNERV=DIR / REF_NERV=DIR add the authors' reference code side by side
 #                       DEVICE=cpu|cuda (default: cuda when nvidia-smi sees a GPU), THREADS=N (default: all)
+#   make bench-tasks    the downstream tasks through ffmpeg (bench/interp.sh, denoise.sh, inpaint.sh, sr.sh):
+#                       frame interpolation, denoising, inpainting, super-resolution on TASK_CLIP, first
+#                       TASK_FRAMES frames, TASK_EPOCHS epochs -> $(BENCH_OUT)/<task>/table.md
 #   make bench-selftest the BD-rate implementation against VMAF's published vectors (also part of make check)
 #
 # BENCH_LOCK=/path/to/lockfile runs every CPU-heavy step under flock (for shared machines).
@@ -20,8 +23,12 @@ THREADS ?= 0
 DEVICE ?= $(shell nvidia-smi -L >/dev/null 2>&1 && echo cuda || echo cpu)
 # Debian's interpreter: it is the one python3-numpy / python3-torch install into.
 BENCH_PY ?= /usr/bin/python3
+TASK_CLIP ?= $(abspath ../shared/data/clips/carphone_qcif.mp4)
+TASK_FRAMES ?= 32
+TASK_EPOCHS ?= 100
+BENCH_TASKS ?= $(wildcard $(addprefix bench/,interp.sh denoise.sh inpaint.sh sr.sh))
 
-.PHONY: bench-deps bench-rd bench-speed bench-selftest check-bench-bdrate
+.PHONY: bench-deps bench-rd bench-speed bench-tasks bench-selftest check-bench-bdrate
 
 bench-deps:
 	@scripts/install-deps.sh --bench
@@ -37,6 +44,11 @@ bench-speed: bench-deps
 	REF_HNERV="$(REF_HNERV)" REF_NERV="$(REF_NERV)" $(BENCH_PY) bench/speed.py --profile $(PROFILE) \
 	    --device $(DEVICE) --threads $(THREADS) --out $(BENCH_OUT)/speed --nerv $(BUILD_DIR)/bin/nerv
 	$(BENCH_PY) bench/speed_report.py $(BENCH_OUT)/speed/speed.json
+
+bench-tasks: bench-deps
+	@$(MAKE) --no-print-directory ffmpeg
+	@test -f "$(TASK_CLIP)" || { echo "bench-tasks: no clip $(TASK_CLIP): set TASK_CLIP=FILE" >&2; exit 1; }
+	set -e; for t in $(BENCH_TASKS); do $$t "$(TASK_CLIP)" $(TASK_FRAMES) $(TASK_EPOCHS); done
 
 bench-selftest check-bench-bdrate:
 	@python3 bench/bdrate.py --selftest

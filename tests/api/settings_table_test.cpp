@@ -68,7 +68,7 @@ INSTANTIATE_TEST_SUITE_P(
                     SettingCase{"epochs", "", {"0", "1", "300", "100000"}, {"-1", "100001", "ten"}},
                     SettingCase{"lr", "", {"0.001", "1", "0"}, {"-0.1", "2", "nan"}},
                     SettingCase{"batch", "", {"0", "1", "64"}, {"65", "-1"}},
-                    SettingCase{"loss", "", {"l2", "fusion6"}, {}},
+                    SettingCase{"loss", "", {"l2", "fusion6", "l1"}, {}},
                     SettingCase{"grad_clip", "", {"1", "0", "-1"}, {"-2", "x"}},
                     SettingCase{"seed", "1", {"0", "2147483647"}, {"-1", "2147483648"}},
                     SettingCase{"device", "auto", {"auto", "cpu", "cuda"}, {"gpu", "tpu"}},
@@ -85,7 +85,8 @@ INSTANTIATE_TEST_SUITE_P(
                     SettingCase{"checkpoint", "", {"", "/tmp/out.nerv.ckpt"}, {}},
                     SettingCase{"checkpoint_every", "10", {"1", "100000"}, {"0", "-1", "100001", "x"}},
                     SettingCase{"resume", "0", {"0", "1"}, {"2", "yes"}},
-                    SettingCase{"train_frames", "all", {"all", "odd", "even"}, {"1", "ODD", "half", ""}}),
+                    SettingCase{"train_frames", "all", {"all", "odd", "even"}, {"1", "ODD", "half", ""}},
+                    SettingCase{"tune", "none", {"none", "denoise"}, {"film", "", "DENOISE"}}),
     PrintName);
 
 TEST(SettingsTest, EveryTableEntryHasACase)
@@ -95,7 +96,7 @@ TEST(SettingsTest, EveryTableEntryHasACase)
         "width", "height", "fps", "timebase", "pix_fmt", "matrix", "range", "arch", "size", "epochs",
         "lr", "batch", "loss", "grad_clip", "seed", "device", "threads", "bf16", "segment_frames", "prune",
         "prune_epochs", "qbits", "qbits_embed", "log_level", "params", "memory_limit", "checkpoint",
-        "checkpoint_every", "resume", "train_frames"};
+        "checkpoint_every", "resume", "train_frames", "tune"};
     ASSERT_EQ(nerv_encoder_option_count(), static_cast<int>(covered.size()));
     for (int i = 0; i < nerv_encoder_option_count(); ++i)
         EXPECT_NE(std::find(covered.begin(), covered.end(), nerv_encoder_option(i)->name), covered.end())
@@ -179,3 +180,40 @@ TEST(SettingsTest, DefaultsAreThePapersAndDocumented)
 }
 
 }  // namespace
+
+TEST(SettingsTest, TuneDenoiseFillsTheLossOnlyWhenItIsNotSet)
+{
+    NervEncoderSettings s;
+    nerv_encoder_default_settings(&s);
+    ASSERT_EQ(nerv_encoder_settings_set(&s, "tune", "denoise"), 0);
+    EXPECT_STREQ(s.loss, "l1");
+
+    // The user's loss wins in either order.
+    nerv_encoder_default_settings(&s);
+    ASSERT_EQ(nerv_encoder_settings_set(&s, "loss", "l2"), 0);
+    ASSERT_EQ(nerv_encoder_settings_set(&s, "tune", "denoise"), 0);
+    EXPECT_STREQ(s.loss, "l2");
+    ASSERT_EQ(nerv_encoder_settings_set(&s, "tune", "denoise"), 0);
+    ASSERT_EQ(nerv_encoder_settings_set(&s, "loss", "fusion6"), 0);
+    EXPECT_STREQ(s.loss, "fusion6");
+
+    nerv_encoder_default_settings(&s);
+    ASSERT_EQ(nerv_encoder_settings_set(&s, "tune", "none"), 0);
+    EXPECT_STREQ(s.loss, "");
+}
+
+TEST(SettingsTest, AnUnknownLossIsRejectedAtOpenWithTheChoices)
+{
+    NervEncoderSettings s;
+    nerv_encoder_default_settings(&s);
+    s.width = 32;
+    s.height = 32;
+    ASSERT_EQ(nerv_encoder_settings_set(&s, "loss", "huber"), 0);  // checked when the encoder opens
+    NervEncoder *enc = nullptr;
+    EXPECT_EQ(nerv_encoder_open(&enc, &s), -EINVAL);
+    EXPECT_EQ(enc, nullptr);
+    const std::string msg = nerv_last_error();
+    EXPECT_NE(msg.find("'loss'"), std::string::npos) << msg;
+    EXPECT_NE(msg.find("l2, fusion6, l1"), std::string::npos) << msg;
+}
+

@@ -8,6 +8,7 @@
 #include "arch/arch_names.h"
 #include "core/enum_value.h"
 #include "core/key_values.h"
+#include "train/recipe.h"
 
 namespace nerv {
 namespace {
@@ -90,6 +91,22 @@ struct Option {
     void (*set)(NervEncoderSettings *s, const char *value);
 };
 
+// A tune fills only the settings still at their recipe default, so whatever the user sets
+// wins in either order. denoise: the papers fit the noisy frames and rely on what the network
+// cannot fit; L1 (its minimiser is the median) is pulled far less by impulse noise than L2,
+// and unlike Fusion6 it has no SSIM term rewarding the noise's local variance.
+void apply_tune(NervEncoderSettings *s, const char *value)
+{
+    if (!std::strcmp(value, "none"))
+        return;
+    if (!std::strcmp(value, "denoise")) {
+        if (!s->loss[0])
+            copy_name(s->loss, sizeof(s->loss), "l1", "loss");
+        return;
+    }
+    fail_invalid_argument(format("setting 'tune' = '%s' is invalid: expected none or denoise", value));
+}
+
 // clang-format off
 const Option kOptions[] = {
     {{"width", "input frame width", "", "1..16384 (required)"},
@@ -114,7 +131,7 @@ const Option kOptions[] = {
      [](NervEncoderSettings *s, const char *v) { s->lr = parse_double_setting("lr", v, 0, 1); }},
     {{"batch", "frames per training iteration", "", "1..64; 0 = recipe"},
      [](NervEncoderSettings *s, const char *v) { s->batch_size = parse_int_setting("batch", v, 0, 64); }},
-    {{"loss", "training loss", "", "l2, fusion6 (0.7 L1 + 0.3 (1-SSIM)); empty = recipe"},
+    {{"loss", "training loss", "", "l2, fusion6 (0.7 L1 + 0.3 (1-SSIM)), l1; empty = recipe"},
      [](NervEncoderSettings *s, const char *v) { copy_name(s->loss, sizeof(s->loss), v, "loss"); }},
     {{"grad_clip", "max gradient norm", "", "> 0; 0 = recipe; < 0 = off"},
      [](NervEncoderSettings *s, const char *v) { s->grad_clip = parse_double_setting("grad_clip", v, -1, 1e6); }},
@@ -150,6 +167,7 @@ const Option kOptions[] = {
      [](NervEncoderSettings *s, const char *v) { s->resume = parse_int_setting("resume", v, 0, 1); }},
     {{"train_frames", "frames trained on, numbered from 1 (the papers' interpolation protocol: odd)", "all", "all, odd (1st, 3rd, ...), even (2nd, 4th, ...)"},
      [](NervEncoderSettings *s, const char *v) { s->train_frames = parse_choice<int>("train_frames", v, kTrainFrames, 3, "all, odd (1st, 3rd, ...), even (2nd, 4th, ...)"); }},
+    {{"tune", "preset for a use: denoise = fit noisy input (loss l1 unless loss is set)", "none", "none, denoise"}, apply_tune},
 };
 // clang-format on
 constexpr int kOptionCount = sizeof(kOptions) / sizeof(kOptions[0]);
@@ -228,8 +246,9 @@ void validate_encoder_settings(const NervEncoderSettings &s)
     range_check("epochs", s.epochs, 0, 100000);
     range_check("lr", s.lr, 0, 1);
     range_check("batch", s.batch_size, 0, 64);
-    if (s.loss[0] && std::strcmp(s.loss, "l2") && std::strcmp(s.loss, "fusion6"))
-        fail_invalid_argument(format("setting 'loss' = '%s' is invalid: expected l2 or fusion6", s.loss));
+    LossKind loss;
+    if (s.loss[0] && !parse_loss(s.loss, &loss))
+        fail_invalid_argument(format("setting 'loss' = '%s' is invalid: expected one of %s", s.loss, kLossChoices));
     range_check("grad_clip", s.grad_clip, -1, 1e6);
     range_check("seed", s.seed, 0, 2147483647.0);
     range_check("device", enum_value(s.device), 0, 2);

@@ -33,7 +33,8 @@ TrainRecipe resolve_recipe(const ArchEntry &entry, const EncodeJob &job)
     if (job.batch_size > 0)
         r.batch_size = job.batch_size;
     if (!job.loss.empty() && !parse_loss(job.loss, &r.loss))
-        fail_invalid_argument(format("setting 'loss' = '%s' is invalid: expected l2 or fusion6", job.loss.c_str()));
+        fail_invalid_argument(
+            format("setting 'loss' = '%s' is invalid: expected one of %s", job.loss.c_str(), kLossChoices));
     if (job.grad_clip > 0)
         r.grad_clip = job.grad_clip;
     else if (job.grad_clip < 0)

@@ -27,6 +27,11 @@ torch::Tensor LossFunction::per_sample(const torch::Tensor &output, const torch:
     case LossKind::Fusion6:
         // The references' "Fusion6": 0.7 L1 + 0.3 (1 - SSIM), SSIM with data range 1.
         return 0.7 * mean_per_sample(diff.abs()) + 0.3 * (1 - ssim(output, target));
+    case LossKind::L1:
+        // Mean absolute error: its minimiser is the median, so isolated outliers (impulse
+        // noise) pull the fit far less than under L2, and it has no SSIM term that would
+        // reward matching the target's local variance (which noise inflates).
+        return mean_per_sample(diff.abs());
     }
     fail_invalid_argument("loss: unknown loss kind");
 }

@@ -22,6 +22,7 @@ const char *loss_name(LossKind k)
     switch (k) {
     case LossKind::L2: return "l2";
     case LossKind::Fusion6: return "fusion6";
+    case LossKind::L1: return "l1";
     }
     return "?";
 }
@@ -34,6 +35,10 @@ bool parse_loss(const std::string &name, LossKind *out)
     }
     if (name == "fusion6" || name == "Fusion6" || name == "l1+ssim") {
         *out = LossKind::Fusion6;
+        return true;
+    }
+    if (name == "l1" || name == "L1" || name == "mae") {
+        *out = LossKind::L1;
         return true;
     }
     return false;

@@ -6,7 +6,7 @@
 
 namespace nerv {
 
-enum class LossKind { L2, Fusion6 };
+enum class LossKind { L2, Fusion6, L1 };
 
 /**
  * Warm-up + cosine learning-rate multiplier, the family all references use:
@@ -35,6 +35,9 @@ struct TrainRecipe {
     double grad_clip = 0.0;    // max global gradient norm; 0 = off
     LrSchedule schedule;
 };
+
+/** The loss names the settings accept, as error messages list them. */
+constexpr const char *kLossChoices = "l2, fusion6, l1";
 
 const char *loss_name(LossKind k);
 bool parse_loss(const std::string &name, LossKind *out);

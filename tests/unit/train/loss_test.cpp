@@ -41,6 +41,48 @@ TEST(LossTest, Fusion6CombinesL1AndSsimPerSample)
     EXPECT_NEAR(f6(out, tgt).item<double>(), per.mean().item<double>(), 1e-15);
 }
 
+TEST(LossTest, L1IsMeanAbsoluteErrorPerSample)
+{
+    auto [out, tgt] = output_target({3, 3, 16, 20}, 26);
+    const nerv::LossFunction l1(nerv::LossKind::L1);
+    const torch::Tensor per = l1.per_sample(out, tgt);
+    ASSERT_EQ(per.sizes(), torch::IntArrayRef({3}));
+    for (int b = 0; b < 3; ++b)
+        EXPECT_NEAR(per[b].item<double>(), (out[b] - tgt[b]).abs().mean().item<double>(), 1e-15);
+    EXPECT_NEAR(l1(out, tgt).item<double>(), (out - tgt).abs().mean().item<double>(), 1e-15);
+}
+
+TEST(LossTest, L1IsPulledLessByImpulseNoiseThanL2)
+{
+    // Fit one constant c to a flat 0.5 target in which 5% of the pixels are salt (1.0): L2's
+    // optimum is the mean (0.525), L1's the median (0.5): what -tune denoise relies on.
+    torch::Tensor target = torch::full({1, 1, 20, 20}, 0.5, torch::kDouble);
+    target.view(-1).index_put_({torch::arange(0, 400, 20)}, 1.0);
+    auto best = [&](nerv::LossKind kind) {
+        double best_c = 0, best_v = 1e9;
+        for (int i = 0; i <= 1000; ++i) {
+            const double c = i / 1000.0;
+            const double v = nerv::LossFunction(kind)(torch::full_like(target, c), target).item<double>();
+            if (v < best_v)
+                best_v = v, best_c = c;
+        }
+        return best_c;
+    };
+    EXPECT_NEAR(best(nerv::LossKind::L2), 0.525, 1e-9);
+    EXPECT_NEAR(best(nerv::LossKind::L1), 0.5, 1e-9);
+}
+
+TEST(LossTest, LossNamesRoundTrip)
+{
+    for (nerv::LossKind kind : {nerv::LossKind::L2, nerv::LossKind::Fusion6, nerv::LossKind::L1}) {
+        nerv::LossKind parsed;
+        ASSERT_TRUE(nerv::parse_loss(nerv::loss_name(kind), &parsed)) << nerv::loss_name(kind);
+        EXPECT_EQ(parsed, kind);
+    }
+    nerv::LossKind unused;
+    EXPECT_FALSE(nerv::parse_loss("huber", &unused));
+}
+
 TEST(LossTest, IdenticalImagesGiveZero)
 {
     auto [out, tgt] = output_target({1, 3, 16, 16}, 23);
@@ -63,7 +105,7 @@ TEST(LossTest, Fusion6AcceptsFiveDimensionalBands)
 TEST(LossTest, BackwardGivesFiniteGradients)
 {
     auto [out0, tgt] = output_target({2, 3, 16, 16}, 25);
-    for (nerv::LossKind kind : {nerv::LossKind::L2, nerv::LossKind::Fusion6}) {
+    for (nerv::LossKind kind : {nerv::LossKind::L2, nerv::LossKind::Fusion6, nerv::LossKind::L1}) {
         const torch::Tensor out = out0.to(torch::kFloat).requires_grad_(true);
         const nerv::LossFunction loss(kind);
         loss(out, tgt.to(torch::kFloat)).backward();
