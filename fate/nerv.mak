@@ -134,6 +134,14 @@ fate-nerv-interp-refuse: $(NERV_SRC)
 fate-nerv-interp-refuse: CMD = $(NERV_RUN) nerv_must_fail ffmpeg "carry no NeRV model" \
     $(NERV_RAW) -i $(TARGET_PATH)/$(NERV_SRC) -vf nerv_interp=factor=2
 
+# -tune denoise fitted to the source with strong noise (FFmpeg's noise filter, fixed seed): the
+# decoded frames must be closer to the clean source than the noisy frames are
+NERV_DENOISE_OPTS = -c:v nerv_enc -device cpu -seed 1 -arch hnerv -size 10k -epochs 60 -lr 0.005 \
+                    -tune denoise -nerv-params enc_dim=16:lower_width=8:strides=4,4,4
+FATE_NERV-$(call ALLYES, $(NERV_DEPS) NOISE_FILTER PSNR_FILTER) += fate-nerv-denoise
+fate-nerv-denoise: $(NERV_SRC)
+fate-nerv-denoise: CMD = $(NERV_RUN) nerv_denoise $(NERV_SRC) "$(NERV_DENOISE_OPTS)"
+
 # every option, as ffmpeg -h documents it
 FATE_NERV-$(call ALLYES, $(NERV_DEPS)) += fate-nerv-help
 fate-nerv-help: CMD = $(NERV_RUN) nerv_help

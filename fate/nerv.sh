@@ -232,3 +232,28 @@ nerv_interp(){
             printf "rendered frames: %d\n", rendered
         }' $nerv_a $nerv_b
 }
+
+# PSNR (dB, average over the frames) of raw 64x64 video A against B
+nerv_psnr(){
+    ffmpeg $NERV_RAW -i $(target_path $1) $NERV_RAW -i $(target_path $2) -lavfi psnr -f null - 2>&1 |
+        sed -n 's/.*PSNR.*average:\([0-9.inf]*\).*/\1/p'
+}
+
+# Denoising: SRC with strong white noise (noise=alls=60, new each frame: about 18 dB), encoded
+# with OPTS, decoded. Verdicts only: the noisy frames are far from SRC, and the decoded frames
+# are at least 2 dB closer to SRC than the noisy frames (about 5 dB on x86 when written).
+nerv_denoise(){
+    nerv_noisy="${outdir}/${test}.noisy.yuv"
+    nerv_encfile="${outdir}/${test}.nerv"
+    nerv_out="${outdir}/${test}.out.yuv"
+    cleanfiles="$cleanfiles $nerv_noisy $nerv_encfile $nerv_out"
+    ffmpeg $NERV_RAW -i $(target_path $1) -vf noise=alls=60:allf=t -f rawvideo -y $(target_path $nerv_noisy) || return
+    ffmpeg $NERV_RAW -i $(target_path $nerv_noisy) $2 -f nerv -y $(target_path $nerv_encfile) || return
+    ffmpeg -i $(target_path $nerv_encfile) -f rawvideo -y $(target_path $nerv_out) || return
+    nerv_p_noisy=$(nerv_psnr $nerv_noisy $1)
+    nerv_p_out=$(nerv_psnr $nerv_out $1)
+    awk -v n="$nerv_p_noisy" -v o="$nerv_p_out" 'BEGIN {
+        printf "noisy frames below 20 dB against the source: %s\n", (n != "" && n < 20) ? "yes" : "no (" n ")"
+        printf "decoded frames at least 2 dB closer to the source: %s\n", (o != "" && o >= n + 2) ? "yes" : "no (" n " -> " o ")"
+    }'
+}
