@@ -9,12 +9,14 @@
 #   white           noise=alls=20:allf=t    Gaussian-shaped noise on Y, U and V, new every frame
 #   salt & pepper   5% of the pixels set to black or white (geq on RGB; one uniform draw per
 #                   pixel decides, so a hit pixel is black or white in all three channels)
-# Methods: nerv_enc with its default recipe and with -tune denoise, and FFmpeg's classical
-# denoisers on the same noisy frames (hqdn3d, nlmeans, and median for salt & pepper).
+# Methods: nerv_enc (NeRV 100k) with its recipe's loss, with l2 and with -tune denoise, and
+# FFmpeg's classical denoisers on the same noisy frames (hqdn3d, nlmeans, median).
 #
 # Needs build/ffmpeg/ffmpeg (nerv) and an FFmpeg with noise, geq, median, hqdn3d, nlmeans for
 # the noise and the baselines (DENOISE_FFMPEG, default /usr/bin/ffmpeg: Debian's has them).
-# BENCH_LOCK=FILE holds that flock around each CPU-heavy step. Output: build/bench/denoise/ and
+# BENCH_LOCK=FILE holds that flock around each CPU-heavy step; NERV_THREADS=N sets the encoder's
+# threads (default 0: all cores; 1 on a machine shared with other jobs, where LibTorch's threads
+# would wait for each other: the PSNR does not depend on it). Output: build/bench/denoise/ and
 # a Markdown table on stdout (also build/bench/denoise/table.md, which bench/make_doc.py puts in
 # docs/benchmarks.md): RGB PSNR against the clean clip, averaged over the frames.
 set -euo pipefail
@@ -52,20 +54,24 @@ add() { # method noise value
 
 for noise in white saltpepper; do
     add "noisy input (no denoising)" $noise "$(psnr "$OUT/$noise.y4m")"
-    for arch in nerv hnerv; do
-        case $arch in
-        nerv)  opts=(-size 100k -nerv-params lower_width=16) ;;
-        hnerv) opts=(-size 100k) ;;
+    # NeRV, the network of the papers' denoising tables (NeRV, E-NeRV, PNeRV compare NeRV-L),
+    # with its recipe's loss (fusion6), with l2, and with -tune denoise (l1)
+    for variant in recipe l2 denoise; do
+        case $variant in
+        recipe)  extra=() ;;
+        l2)      extra=(-loss l2) ;;
+        denoise) extra=(-tune denoise) ;;
         esac
-        for tune in default denoise; do
-            extra=()
-            [ $tune = denoise ] && extra=(-tune denoise)
-            name="$arch-$tune-$noise"
-            lock "${FFQ[@]}" -i "$OUT/$noise.y4m" -c:v nerv_enc -device cpu -seed 1 -arch $arch "${opts[@]}" \
-                -epochs "$EPOCHS" "${extra[@]}" "$OUT/$name.nerv"
-            "${FFQ[@]}" -i "$OUT/$name.nerv" "$OUT/$name.y4m"
-            add "$arch 100k, $EPOCHS epochs, $tune recipe" $noise "$(psnr "$OUT/$name.y4m")"
-        done
+        name="nerv-$variant-$noise"
+        lock "${FFQ[@]}" -i "$OUT/$noise.y4m" -c:v nerv_enc -threads "${NERV_THREADS:-0}" -device cpu -seed 1 -arch nerv -size 100k \
+            -nerv-params lower_width=16 -epochs "$EPOCHS" "${extra[@]}" "$OUT/$name.nerv"
+        "${FFQ[@]}" -i "$OUT/$name.nerv" "$OUT/$name.y4m"
+        case $variant in
+        recipe)  label="recipe loss (fusion6)" ;;
+        l2)      label="-loss l2" ;;
+        denoise) label="-tune denoise (l1)" ;;
+        esac
+        add "nerv 100k, $EPOCHS epochs, $label" $noise "$(psnr "$OUT/$name.y4m")"
     done
     for f in "hqdn3d" "nlmeans" "median=radius=1"; do
         lock "${AUXQ[@]}" -i "$OUT/$noise.y4m" -vf "$f" "$OUT/$noise-${f%%=*}.y4m"
