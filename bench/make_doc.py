@@ -45,6 +45,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--rd", default="build/bench/rd")
     ap.add_argument("--speed", default="build/bench/speed")
+    ap.add_argument("--inpaint", default="build/bench/inpaint")
     ap.add_argument("--date", default=time.strftime("%Y-%m-%d"))
     ap.add_argument("--profile", default="quick")
     a = ap.parse_args()
@@ -56,6 +57,12 @@ def main():
     for f in ("speed.json", "speed.md"):
         if os.path.exists(os.path.join(a.speed, f)):
             shutil.copy(os.path.join(a.speed, f), dest)
+    # bench/inpaint.sh leaves its table in build/bench/inpaint/table.md
+    inpaint_table = os.path.join(a.inpaint, "table.md")
+    if os.path.exists(inpaint_table):
+        shutil.copy(inpaint_table, os.path.join(dest, "inpaint.md"))
+    inpaint_md = os.path.join(dest, "inpaint.md")
+    inpaint = open(inpaint_md).read().strip() if os.path.exists(inpaint_md) else "(not run)"
     rel = f"../bench/results/{a.profile}/"
     rd = open(os.path.join(dest, "bd.md")).read() if os.path.exists(os.path.join(dest, "bd.md")) else "(not run)"
     rd = re.sub(r"^### ", "#### ", rd, flags=re.M)
@@ -77,7 +84,8 @@ def main():
     fields = {"DATE": a.date, "SPEEDSTATUS": status, "MACHINE": machine(), "RD": rd, "SPEED": speed,
               "FFVER": sh("ffmpeg -hide_banner -version | head -1 | cut -d' ' -f3"),
               "SFRAMES": str(sp["frames"]), "DFRAMES": str(sp["decode_frames"]), "TARGET": str(sp["target_psnr"]),
-              "TORCH": torch_v, "LIBTORCH": sh("dpkg-query -W -f='${Version}' libtorch-dev")}
+              "TORCH": torch_v, "LIBTORCH": sh("dpkg-query -W -f='${Version}' libtorch-dev"),
+              "INPAINT": inpaint}
     text = open(os.path.join(HERE, "doc_template.md")).read()
     for k, v in fields.items():
         text = text.replace(f"@@{k}@@", v)
