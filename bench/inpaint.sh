@@ -26,7 +26,7 @@ lock() { if [ -n "${BENCH_LOCK:-}" ]; then flock "$BENCH_LOCK" "$@"; else "$@"; 
 q() { "$FF" -hide_banner -nostdin -loglevel error -y "$@"; }
 
 q -i "$CLIP" -frames:v "$FRAMES" -pix_fmt yuv420p "$OUT/src.y4m"
-read -r W H < <("${FF%ffmpeg}ffprobe" -v error -select_streams v -show_entries stream=width,height -of csv=p=0:s=' ' "$OUT/src.y4m")
+read -r W H < <("${FF%ffmpeg}ffprobe" -v error -select_streams v -show_entries stream=width,height -of csv=p=0 "$OUT/src.y4m" | tr ',' ' ')
 
 # holes as "x y w h" lines, the library's geometry (model/src/codec/inpaint_mask.cpp)
 holes() {
@@ -43,7 +43,7 @@ holes() {
 # RGB PSNR of FILE against the source: whole frame, then the holes of MASK (their mean MSE)
 psnr_of() {
     "$FF" -hide_banner -nostdin -i "$1" -i "$OUT/src.y4m" -lavfi "[0]format=rgb24[a];[1]format=rgb24[b];[a][b]psnr" \
-        -f null - 2>&1 | sed -n 's/.*PSNR.*average:\([0-9.inf]*\).*/\1/p'
+        -f null - 2>&1 | sed -n 's/.*PSNR.*average:\([0-9.inf]*\).*/\1/p' | awk '{ printf "%.2f", $1 }'
 }
 hole_psnr() {
     local file=$1 mask=$2 x y w h mses=""
