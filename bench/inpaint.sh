@@ -72,13 +72,13 @@ for mask in center disperse; do
         nerv)  opts=(-size 100k) ; params_arch=":lower_width=16" ;;
         hnerv) opts=(-size 100k) ; params_arch="" ;;
         esac
-        t0=$(date +%s)
-        lock "$FF" -hide_banner -nostdin -loglevel error -y -i "$OUT/src.y4m" -c:v nerv_enc -device cpu -seed 1 \
-            -arch $arch "${opts[@]}" -epochs "$EPOCHS" -nerv-params "$params$params_arch" "$OUT/$arch-$mask.nerv"
-        t1=$(date +%s)
+        # timed inside the lock: waiting for it is not encoding
+        lock /usr/bin/time -f %e -o "$OUT/$arch-$mask.seconds" "$FF" -hide_banner -nostdin -loglevel error -y \
+            -i "$OUT/src.y4m" -c:v nerv_enc -device cpu -seed 1 -arch $arch "${opts[@]}" -epochs "$EPOCHS" \
+            -nerv-params "$params$params_arch" "$OUT/$arch-$mask.nerv"
         q -i "$OUT/$arch-$mask.nerv" "$OUT/$arch-$mask.y4m"
         row "$mask" "$arch, 100k, $EPOCHS epochs" "$(psnr_of "$OUT/$arch-$mask.y4m")" \
-            "$(hole_psnr "$OUT/$arch-$mask.y4m" $mask)" "encode $((t1 - t0)) s"
+            "$(hole_psnr "$OUT/$arch-$mask.y4m" $mask)" "encode $(cut -d. -f1 "$OUT/$arch-$mask.seconds") s"
     done
     # delogo on the masked frames (holes black, so nothing inside them can leak), each
     # rectangle grown by one pixel: delogo keeps its rectangle's edge and fills the inside
