@@ -142,6 +142,13 @@ FATE_NERV-$(call ALLYES, $(NERV_DEPS) NOISE_FILTER PSNR_FILTER) += fate-nerv-den
 fate-nerv-denoise: $(NERV_SRC)
 fate-nerv-denoise: CMD = $(NERV_RUN) nerv_denoise $(NERV_SRC) "$(NERV_DENOISE_OPTS)"
 
+# inpainting: mask=center and the same hole as a PGM and as a Y4M user mask code the same
+# packets; a mask of the wrong size is refused (helper in tests/fate/nerv.sh)
+FATE_NERV-$(call ALLYES, $(NERV_DEPS) YUV4MPEGPIPE_MUXER YUV4MPEGPIPE_DEMUXER FRAMECRC_MUXER) += fate-nerv-inpaint
+fate-nerv-inpaint: $(NERV_SRC)
+fate-nerv-inpaint: CMD = $(NERV_RUN) nerv_inpaint $(NERV_SRC) \
+    "-c:v nerv_enc -device cpu -seed 1 -arch hnerv -size 10k -epochs 10 -lr 0.005 -segment_frames 4 -nerv-params enc_dim=16:lower_width=8:strides=4,4,4"
+
 # every option, as ffmpeg -h documents it
 FATE_NERV-$(call ALLYES, $(NERV_DEPS)) += fate-nerv-help
 fate-nerv-help: CMD = $(NERV_RUN) nerv_help

@@ -257,3 +257,51 @@ nerv_denoise(){
         printf "decoded frames at least 2 dB closer to the source: %s\n", (o != "" && o >= n + 2) ? "yes" : "no (" n " -> " o ")"
     }'
 }
+
+# Inpainting from SRC with ENC_OPTS: mask=center, then the same hole as a user mask, a PGM
+# image and a gray Y4M video (written here: awk draws the mask, ffmpeg wraps the video),
+# must give identical packets (the encoder sees the same pixels); the decoder fills the
+# holes (every frame decodes); a mask of another size than the input is refused.
+nerv_inpaint(){
+    nerv_src=$(target_path $1)
+    nerv_enc_opts=$2
+    nerv_pgm="${outdir}/${test}.pgm"
+    nerv_gray="${outdir}/${test}.gray"
+    nerv_y4m="${outdir}/${test}.y4m"
+    nerv_small="${outdir}/${test}.small.pgm"
+    cleanfiles="$cleanfiles $nerv_pgm $nerv_gray $nerv_y4m $nerv_small"
+    for nerv_kind in center pgm y4m; do
+        cleanfiles="$cleanfiles ${outdir}/${test}.$nerv_kind.nerv ${outdir}/${test}.$nerv_kind.pkts"
+    done
+    # the centre hole of a 64x64 frame: 16x16 at (24, 24); samples below 128 are holes
+    nerv_draw='{ for (y = 0; y < h; y++) for (x = 0; x < w; x++)
+                     printf "%c", (x >= 24 && x < 40 && y >= 24 && y < 40) ? 16 : 235 }'
+    LC_ALL=C awk -v w=64 -v h=64 "BEGIN { printf \"P5\\n64 64\\n255\\n\"; $nerv_draw }" > $nerv_pgm
+    LC_ALL=C awk -v w=64 -v h=64 "BEGIN { for (f = 0; f < 8; f++) $nerv_draw }" > $nerv_gray
+    LC_ALL=C awk -v w=32 -v h=32 "BEGIN { printf \"P5\\n32 32\\n255\\n\"; $nerv_draw }" > $nerv_small
+    ffmpeg -f rawvideo -pix_fmt gray -video_size 64x64 -i $(target_path $nerv_gray) \
+        -f yuv4mpegpipe -y $(target_path $nerv_y4m) || return
+
+    for nerv_kind in center pgm y4m; do
+        case $nerv_kind in
+        center) nerv_mask="mask=center" ;;
+        pgm)    nerv_mask="mask_file=$(target_path $nerv_pgm)" ;;
+        y4m)    nerv_mask="mask_file=$(target_path $nerv_y4m)" ;;
+        esac
+        nerv_out="${outdir}/${test}.$nerv_kind.nerv"
+        ffmpeg $NERV_RAW -i $nerv_src $nerv_enc_opts -nerv-params "$nerv_mask" -f nerv -y $(target_path $nerv_out) ||
+            return
+        nerv_packets $(target_path $nerv_out) > "${outdir}/${test}.$nerv_kind.pkts" || return
+    done
+    echo "mask=center: $(wc -l < ${outdir}/${test}.center.pkts) packets"
+    for nerv_kind in pgm y4m; do
+        if cmp -s "${outdir}/${test}.center.pkts" "${outdir}/${test}.$nerv_kind.pkts"; then
+            echo "mask_file ($nerv_kind): packets identical to mask=center"
+        else
+            echo "mask_file ($nerv_kind): packets differ from mask=center"
+        fi
+    done
+    echo "decoded frames: $(ffmpeg -i $(target_path ${outdir}/${test}.center.nerv) -f framecrc - | grep -vc '^#')"
+    nerv_must_fail ffmpeg "the mask is 32x32, the input frames are 64x64" $NERV_RAW -i $nerv_src $nerv_enc_opts \
+        -nerv-params "mask_file=$(target_path $nerv_small)"
+}

@@ -34,6 +34,9 @@ Metadata settings_fingerprint(const NervEncoderSettings &s, const ResolvedEncode
     put("qbits_embed", format("%d", s.qbits_embed));
     put("params", s.params);
     put("train_frames", format("%d", s.train_frames));
+    // The mask settings ride in params; a mask file's content must match too.
+    if (r.job.mask.shape() == MaskShape::File)
+        put("mask_file_crc", format("%08x", r.job.mask.file_crc()));
     return m;
 }
 

@@ -36,6 +36,8 @@ ResolvedEncoder resolve_encoder(const NervEncoderSettings &s)
     EncodeJob &j = r.job;
     j.width = crop_w;
     j.height = crop_h;
+    j.mask = InpaintMask::from_params(params, s.width, s.height, r.crop_x, r.crop_y, crop_w, crop_h,
+                                      static_cast<uint32_t>(s.seed));
     j.arch = s.arch;
     j.size = s.size;
     j.arch_params = params.remaining().to_string();

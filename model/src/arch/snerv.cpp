@@ -296,7 +296,7 @@ TrainStep SnervImpl::train_step(const FrameBatch &batch, const LossFunction &los
     FrameBatch b = batch;
     for (auto &kv : embed(batch))
         b.inputs[kv.first] = kv.second;
-    return snerv_train_step(synthesize(b), batch.frames, b.inputs.at("norm"), loss, coded_height, coded_width);
+    return snerv_train_step(synthesize(b), batch.frames, batch.visible, b.inputs.at("norm"), loss, coded_height, coded_width);
 }
 
 bool SnervImpl::is_transmitted(const std::string &parameter_name) const

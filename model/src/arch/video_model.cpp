@@ -12,10 +12,12 @@ TrainStep VideoModelImpl::train_step(const FrameBatch &batch, const LossFunction
         b.inputs[kv.first] = kv.second;
     torch::Tensor out = render(b);
     namespace I = torch::indexing;
-    torch::Tensor out_c = out.index({I::Slice(), I::Slice(), I::Slice(0, coded_height), I::Slice(0, coded_width)});
-    torch::Tensor gt_c =
-        batch.frames.index({I::Slice(), I::Slice(), I::Slice(0, coded_height), I::Slice(0, coded_width)});
-    return {loss(out_c, gt_c), out};
+    const auto crop = [&](const torch::Tensor &t) {
+        return t.index({I::Slice(), I::Slice(), I::Slice(0, coded_height), I::Slice(0, coded_width)});
+    };
+    const torch::Tensor out_c = crop(out);
+    const torch::Tensor gt_c = crop(batch.frames);
+    return {loss(out_c, gt_c, batch.visible.defined() ? crop(batch.visible) : torch::Tensor()), out};
 }
 
 ParameterCounts count_parameters(VideoModelImpl &model)

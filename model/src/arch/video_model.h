@@ -34,6 +34,10 @@ struct FrameBatch {
      *  float32 in [0,1] on the model's device. Models with temporal inputs (neighbour
      *  differences) fetch neighbours through it, applying their own boundary rule. */
     std::function<torch::Tensor(const torch::Tensor &indices)> frames_at;
+    /** Encoder side, inpainting only: [B,1,Hc,Wc] float32, 1 where a pixel is seen and 0 in
+     *  a hole (frames and frames_at hold 0 there). Losses leave the holes out. Undefined:
+     *  every pixel is seen. */
+    torch::Tensor visible;
     /** Per-frame transmitted tensors, [B, frame_shape...] float32 (decoder side), keyed by
      *  FrameTensorSpec::name. */
     std::map<std::string, torch::Tensor> inputs;
@@ -82,7 +86,8 @@ public:
     /** Decoder: render [B,3,Hc,Wc] in [0,1] from batch.index and batch.inputs. */
     virtual torch::Tensor render(const FrameBatch &batch) = 0;
     /** Training: by default render(batch + embed(batch)) against batch.frames cropped to
-     *  the coded size. Models with auxiliary losses (SNeRV bands) override. */
+     *  the coded size, over batch.visible's pixels. Models with auxiliary losses (SNeRV
+     *  bands) override. */
     virtual TrainStep train_step(const FrameBatch &batch, const LossFunction &loss, int coded_height,
                                  int coded_width);
 

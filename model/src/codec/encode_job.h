@@ -6,6 +6,7 @@
 #include <functional>
 #include <string>
 
+#include "codec/inpaint_mask.h"
 #include "core/logger.h"
 #include "nerv/nerv.h"
 
@@ -32,6 +33,7 @@ struct EncodeJob {
     int qbits_embed = 6;
     int memory_limit_mib = 0;      // 0: what the training device has available
     int train_frames = 0;          // 0 all, 1 odd, 2 even (numbered from 1 in the stream)
+    InpaintMask mask;              // holes the training never sees (inpainting); none by default
     Logger logger;
     std::function<void(const NervProgress &)> progress;  // may be empty
     std::function<bool()> should_abort;                  // may be empty

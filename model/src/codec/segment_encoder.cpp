@@ -54,6 +54,18 @@ torch::Tensor pad_to_canvas(const torch::Tensor &frames, int64_t hc, int64_t wc)
     return frames.index_select(2, rows).index_select(3, cols).contiguous();
 }
 
+/** Inpainting: the mask's uint8 0/1 visibility [N or 1,1,H,W] on `device`; undefined
+ *  without a mask. */
+torch::Tensor visibility(const InpaintMask &mask, int64_t first_frame, int64_t frames, int width, int height,
+                         const torch::Device &device)
+{
+    if (!mask.enabled())
+        return torch::Tensor();
+    std::vector<uint8_t> planes = mask.visible(first_frame, frames);
+    const int64_t count = static_cast<int64_t>(planes.size()) / (static_cast<int64_t>(width) * height);
+    return torch::from_blob(planes.data(), {count, 1, height, width}, torch::kUInt8).to(device, false, true);
+}
+
 }  // namespace
 
 int64_t frame_buffer_bytes(int width, int height) { return 3 * static_cast<int64_t>(width) * height; }
@@ -129,10 +141,22 @@ EncodedSegment SegmentEncoder::encode(int64_t first_frame, int segment_index, co
                    static_cast<long long>(counts.transmitted), static_cast<long long>(counts.encoder), recipe.epochs,
                    s.device.str().c_str());
 
-    // 2. Frames on the canvas the model renders.
+    // 2. Frames on the canvas the model renders; inpainting zeroes the holes before anything
+    //    (content encoders, neighbour differences, the loss) reads them.
     torch::Tensor frames = torch::stack(s.frames);
     s.frames.clear();
+    const torch::Tensor visible = visibility(job.mask, first_frame, n, job.width, job.height, s.device);
+    if (visible.defined()) {
+        frames.mul_(visible);
+        const double hidden = 1.0 - visible.to(torch::kDouble).mean().item<double>();
+        job.logger.log(NERV_LOG_INFO,
+                       "segment %d: inpainting, %s mask hides %.1f%% of the pixels; the loss and the PSNR reported "
+                       "below are over the visible pixels",
+                       segment_index, job.mask.describe().c_str(), 100.0 * hidden);
+    }
     frames = pad_to_canvas(frames, model->canvas_height(), model->canvas_width());
+    const torch::Tensor visible_canvas =
+        visible.defined() ? pad_to_canvas(visible, model->canvas_height(), model->canvas_width()) : visible;
     model->to(s.device);
     prefer_channels_last(*model, s.device);
 
@@ -174,6 +198,7 @@ EncodedSegment SegmentEncoder::encode(int64_t first_frame, int segment_index, co
     topts.progress = job.progress;
     topts.should_abort = job.should_abort;
     topts.frame_subset = trained_frames(job.train_frames, first_frame, n);
+    topts.visible = visible_canvas;
     const bool holds_out = static_cast<int64_t>(topts.frame_subset.size()) < n;
     if (job.train_frames != 0 && !holds_out)
         job.logger.log(NERV_LOG_WARNING, "segment %d: its only frame is held out by train_frames; training on it",
@@ -231,7 +256,7 @@ EncodedSegment SegmentEncoder::encode(int64_t first_frame, int segment_index, co
         for (int64_t b0 = 0; b0 < n && !specs.empty(); b0 += eval_batch) {
             const int64_t b1 = std::min(n, b0 + eval_batch);
             const torch::Tensor idx = torch::arange(b0, b1, torch::TensorOptions().dtype(torch::kLong)).to(s.device);
-            auto embedded = model->embed(frame_batch(frames, idx));
+            auto embedded = model->embed(frame_batch(frames, idx, visible_canvas));
             for (size_t i = 0; i < specs.size(); ++i) {
                 auto it = embedded.find(specs[i].name);
                 if (it == embedded.end())
@@ -247,7 +272,7 @@ EncodedSegment SegmentEncoder::encode(int64_t first_frame, int segment_index, co
         for (int64_t b0 = 0; b0 < n; b0 += eval_batch) {
             const int64_t b1 = std::min(n, b0 + eval_batch);
             const torch::Tensor idx = torch::arange(b0, b1, torch::TensorOptions().dtype(torch::kLong)).to(s.device);
-            FrameBatch b = frame_batch(frames, idx);
+            FrameBatch b = frame_batch(frames, idx, visible_canvas);
             for (size_t i = 0; i < specs.size(); ++i)
                 b.inputs[specs[i].name] = stacked[i].slice(0, b0, b1).to(s.device);
             const torch::Tensor out = model->render(b).to(torch::kFloat32).clamp(0, 1);
@@ -255,7 +280,10 @@ EncodedSegment SegmentEncoder::encode(int64_t first_frame, int segment_index, co
                 return t.index({I::Slice(), I::Slice(), I::Slice(0, job.height), I::Slice(0, job.width)});
             };
             // Measured on the trained frames only: the stream must not depend on held-out ones.
-            const torch::Tensor frame_psnr = psnr(crop(out), crop(b.frames)).to(torch::kCPU, torch::kDouble);
+            const torch::Tensor frame_psnr =
+                (b.visible.defined() ? psnr_visible(crop(out), crop(b.frames), crop(b.visible))
+                                     : psnr(crop(out), crop(b.frames)))
+                    .to(torch::kCPU, torch::kDouble);
             for (int64_t i = b0; i < b1; ++i) {
                 if (std::binary_search(topts.frame_subset.begin(), topts.frame_subset.end(), i))
                     psnr_float_sum += frame_psnr[i - b0].item<double>();
@@ -333,8 +361,17 @@ EncodedSegment SegmentEncoder::encode(int64_t first_frame, int segment_index, co
         const torch::Tensor gt = frames.index({I::Slice(i, i + 1), I::Slice(), I::Slice(0, job.height), I::Slice(0, job.width)})
                                      .to(torch::kCPU, torch::kFloat32)
                                      .div(255);
-        psnr_sum += psnr(decoded, gt).item<double>();
-        ssim_sum += ssim(decoded, gt).item<double>();
+        if (visible.defined()) {
+            // Inpainting: the encoder's frames have holes; measure what it saw (SSIM with the
+            // holes zeroed on both sides, as the training loss).
+            const torch::Tensor v = visible.slice(0, visible.size(0) == 1 ? 0 : i, (visible.size(0) == 1 ? 0 : i) + 1)
+                                        .to(torch::kCPU, torch::kFloat32);
+            psnr_sum += psnr_visible(decoded, gt, v).item<double>();
+            ssim_sum += ssim(decoded * v, gt).item<double>();
+        } else {
+            psnr_sum += psnr(decoded, gt).item<double>();
+            ssim_sum += ssim(decoded, gt).item<double>();
+        }
     }
 
     int64_t bytes = static_cast<int64_t>(out.segment_chunk.size());
@@ -358,9 +395,10 @@ EncodedSegment SegmentEncoder::encode(int64_t first_frame, int segment_index, co
     st.segment_bytes = bytes;
     st.frames = static_cast<int>(n);
     job.logger.log(NERV_LOG_INFO,
-                   "segment %d: PSNR %.2f dB (float model %.2f dB), SSIM %.4f, %lld bytes, %.1f s",
-                   segment_index, st.psnr_final, st.psnr_trained, st.ssim_final, static_cast<long long>(bytes),
-                   elapsed());
+                   "segment %d: PSNR %.2f dB (float model %.2f dB), SSIM %.4f%s, %lld bytes, %.1f s",
+                   segment_index, st.psnr_final, st.psnr_trained, st.ssim_final,
+                   visible.defined() ? " over the visible pixels (holes not measured)" : "",
+                   static_cast<long long>(bytes), elapsed());
     return out;
 }
 

@@ -14,12 +14,21 @@ torch::Tensor mean_per_sample(const torch::Tensor &values)
 
 }  // namespace
 
-torch::Tensor LossFunction::per_sample(const torch::Tensor &output, const torch::Tensor &target) const
+torch::Tensor LossFunction::per_sample(const torch::Tensor &output_in, const torch::Tensor &target_in,
+                                       const torch::Tensor &visible) const
 {
-    if (!output.defined() || !target.defined() || output.sizes() != target.sizes() || output.dim() < 1)
+    if (!output_in.defined() || !target_in.defined() || output_in.sizes() != target_in.sizes() || output_in.dim() < 1)
         fail_invalid_argument("loss: output and target must be defined tensors [B,...] of one shape");
-    if (output.scalar_type() != target.scalar_type() || !output.is_floating_point())
+    if (output_in.scalar_type() != target_in.scalar_type() || !output_in.is_floating_point())
         fail_invalid_argument("loss: output and target must share one floating-point dtype");
+    torch::Tensor output = output_in, target = target_in;
+    if (visible.defined()) {
+        if (visible.dim() != output.dim() || visible.size(0) != output.size(0))
+            fail_invalid_argument("loss: the visibility mask must have the output's rank and batch");
+        const torch::Tensor v = visible.to(output.scalar_type());
+        output = output * v;
+        target = target * v;
+    }
     const torch::Tensor diff = output - target;
     switch (kind_) {
     case LossKind::L2:
@@ -36,9 +45,10 @@ torch::Tensor LossFunction::per_sample(const torch::Tensor &output, const torch:
     fail_invalid_argument("loss: unknown loss kind");
 }
 
-torch::Tensor LossFunction::operator()(const torch::Tensor &output, const torch::Tensor &target) const
+torch::Tensor LossFunction::operator()(const torch::Tensor &output, const torch::Tensor &target,
+                                       const torch::Tensor &visible) const
 {
-    return per_sample(output, target).mean();
+    return per_sample(output, target, visible).mean();
 }
 
 }  // namespace nerv

@@ -68,10 +68,15 @@ torch::Tensor frames_to_float(const torch::Tensor &frames_u8, const torch::Tenso
     return f.is_cuda() ? f.contiguous(torch::MemoryFormat::ChannelsLast) : f;
 }
 
-FrameBatch frame_batch(const torch::Tensor &frames, const torch::Tensor &idx)
+FrameBatch frame_batch(const torch::Tensor &frames, const torch::Tensor &idx, const torch::Tensor &visible)
 {
     FrameBatch b;
     b.frames = frames_to_float(frames, idx);
+    if (visible.defined()) {
+        const torch::Tensor v = visible.size(0) == 1 ? visible.expand({idx.numel(), -1, -1, -1})
+                                                     : visible.index_select(0, idx.to(visible.device()));
+        b.visible = v.to(torch::kFloat32);
+    }
     b.frames_at = [&frames](const torch::Tensor &i) { return frames_to_float(frames, i.to(frames.device())); };
     b.index = idx.to(torch::kFloat32);
     b.frame_count = frames.size(0);
@@ -160,7 +165,7 @@ TrainResult train_model(VideoModelImpl &model, const torch::Tensor &frames, cons
 
             const int64_t begin = it * batch, end = std::min(n, begin + batch);
             const torch::Tensor idx = perm.slice(0, begin, end).to(frames.device());
-            const FrameBatch b = frame_batch(frames, idx);
+            const FrameBatch b = frame_batch(frames, idx, opts.visible);
 
             TrainStep step;
             {
@@ -187,7 +192,14 @@ TrainResult train_model(VideoModelImpl &model, const torch::Tensor &frames, cons
                 fail(-EIO, format("training diverged: loss is %g at epoch %d (try a lower lr or another seed)",
                                   loss_value, epoch + 1));
             loss_sum += loss_value * bs;
-            psnr_sum += psnr(out.clamp(0, 1), gt).sum().item<double>();
+            // Inpainting: over the visible pixels (the holes are what is being guessed).
+            const torch::Tensor frame_psnr =
+                b.visible.defined()
+                    ? psnr_visible(out.clamp(0, 1), gt,
+                                   b.visible.index({I::Slice(), I::Slice(), I::Slice(0, opts.coded_height),
+                                                    I::Slice(0, opts.coded_width)}))
+                    : psnr(out.clamp(0, 1), gt);
+            psnr_sum += frame_psnr.sum().item<double>();
             samples += bs;
         }
         result.loss = loss_sum / samples;

@@ -51,6 +51,7 @@ struct TrainOptions {
     int checkpoint_every = 0;               // epochs between checkpoint() calls; 0 = only when aborted
     std::function<void(const TrainState &)> checkpoint;  // may be empty; also called at the phase's end
     std::vector<int64_t> frame_subset;      // the frames (indices in the segment) trained on; empty = all
+    torch::Tensor visible;                  // inpainting: uint8 0/1 [N or 1,1,Hc,Wc] on the device; undefined = all
 };
 
 /** frames: [N,3,Hc,Wc] uint8 on the training device (canvas-padded). The model must be on
@@ -62,7 +63,9 @@ TrainResult train_model(VideoModelImpl &model, const torch::Tensor &frames, cons
 torch::Tensor frames_to_float(const torch::Tensor &frames_u8, const torch::Tensor &idx);
 
 /** The encoder-side batch for frames [idx] of a segment held as uint8 [N,3,Hc,Wc]
- *  (frames_at keeps a reference to `frames`: use the batch while it lives). */
-FrameBatch frame_batch(const torch::Tensor &frames, const torch::Tensor &idx);
+ *  (frames_at keeps a reference to `frames`: use the batch while it lives). visible:
+ *  undefined, or the segment's uint8 visibility [N or 1,1,Hc,Wc] (batch.visible). */
+FrameBatch frame_batch(const torch::Tensor &frames, const torch::Tensor &idx,
+                       const torch::Tensor &visible = torch::Tensor());
 
 }  // namespace nerv

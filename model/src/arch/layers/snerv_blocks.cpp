@@ -128,17 +128,26 @@ SnervOutput snerv_synthesize(const torch::Tensor &pyramid, torch::nn::Conv2d &he
     return out;
 }
 
-TrainStep snerv_train_step(const SnervOutput &output, const torch::Tensor &frames, const torch::Tensor &range,
-                           const LossFunction &loss, int coded_height, int coded_width)
+TrainStep snerv_train_step(const SnervOutput &output, const torch::Tensor &frames, const torch::Tensor &visible,
+                           const torch::Tensor &range, const LossFunction &loss, int coded_height, int coded_width)
 {
     const int64_t h = coded_height > 0 ? coded_height : frames.size(2);
     const int64_t w = coded_width > 0 ? coded_width : frames.size(3);
     const int64_t band_h = (h + 1) / 2, band_w = (w + 1) / 2;
     const HaarBands2d truth = haar_dwt2d(frames);
     const torch::Tensor ll_target = normalize_ll(truth.ll, range);
-    torch::Tensor total = loss(crop_last_two(output.frame, h, w), crop_last_two(frames, h, w));
-    total = total + loss(crop_last_two(output.ll_normalized, band_h, band_w), crop_last_two(ll_target, band_h, band_w));
-    total = total + loss(crop_last_two(output.bands, band_h, band_w), crop_last_two(truth.bands, band_h, band_w));
+    // Inpainting: a band coefficient is seen only if all four pixels of its 2x2 block are
+    // (a min-pool of the pixel mask), so no term of the loss reaches into a hole.
+    torch::Tensor band_visible, pixel_visible;
+    if (visible.defined()) {
+        pixel_visible = crop_last_two(visible, h, w);
+        band_visible = crop_last_two(-torch::max_pool2d(-visible, {2, 2}, {2, 2}, {0, 0}, {1, 1}, true), band_h, band_w);
+    }
+    torch::Tensor total = loss(crop_last_two(output.frame, h, w), crop_last_two(frames, h, w), pixel_visible);
+    total = total + loss(crop_last_two(output.ll_normalized, band_h, band_w), crop_last_two(ll_target, band_h, band_w),
+                         band_visible);
+    total = total + loss(crop_last_two(output.bands, band_h, band_w), crop_last_two(truth.bands, band_h, band_w),
+                         band_visible.defined() ? band_visible.unsqueeze(1) : torch::Tensor());
     return {total, output.frame};
 }
 

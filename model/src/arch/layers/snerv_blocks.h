@@ -117,7 +117,8 @@ SnervOutput snerv_synthesize(const torch::Tensor &pyramid, torch::nn::Conv2d &he
                              const torch::Tensor &range);
 
 /** The three-term loss against frames [B,3,2h,2w] (canvas-padded), on the coded area. */
-TrainStep snerv_train_step(const SnervOutput &output, const torch::Tensor &frames, const torch::Tensor &range,
+TrainStep snerv_train_step(const SnervOutput &output, const torch::Tensor &frames, const torch::Tensor &visible,
+                           const torch::Tensor &range,
                            const LossFunction &loss, int coded_height, int coded_width);
 
 /** Layer rows "mfu.{0,1}.up", "mfu.{0,1}.fuse", "head", "hfr.{lh,hl,hh}" and a parameter-free
