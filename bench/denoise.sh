@@ -9,7 +9,7 @@
 #   white           noise=alls=20:allf=t    Gaussian-shaped noise on Y, U and V, new every frame
 #   salt & pepper   5% of the pixels set to black or white (geq on RGB; one uniform draw per
 #                   pixel decides, so a hit pixel is black or white in all three channels)
-# Methods: nerv_enc (NeRV 100k) with its recipe's loss, with l2 and with -tune denoise, and
+# Methods: nerv_enc (NeRV 100k) with its recipe's loss, with l1 and with -tune denoise (l2), and
 # FFmpeg's classical denoisers on the same noisy frames (hqdn3d, nlmeans, median).
 #
 # Needs build/ffmpeg/ffmpeg (nerv) and an FFmpeg with noise, geq, median, hqdn3d, nlmeans for
@@ -55,11 +55,11 @@ add() { # method noise value
 for noise in white saltpepper; do
     add "noisy input (no denoising)" $noise "$(psnr "$OUT/$noise.y4m")"
     # NeRV, the network of the papers' denoising tables (NeRV, E-NeRV, PNeRV compare NeRV-L),
-    # with its recipe's loss (fusion6), with l2, and with -tune denoise (l1)
-    for variant in recipe l2 denoise; do
+    # with its recipe's loss (fusion6), with l1, and with -tune denoise (l2)
+    for variant in recipe l1 denoise; do
         case $variant in
         recipe)  extra=() ;;
-        l2)      extra=(-loss l2) ;;
+        l1)      extra=(-loss l1) ;;
         denoise) extra=(-tune denoise) ;;
         esac
         name="nerv-$variant-$noise"
@@ -68,8 +68,8 @@ for noise in white saltpepper; do
         "${FFQ[@]}" -i "$OUT/$name.nerv" "$OUT/$name.y4m"
         case $variant in
         recipe)  label="recipe loss (fusion6)" ;;
-        l2)      label="-loss l2" ;;
-        denoise) label="-tune denoise (l1)" ;;
+        l1)      label="-loss l1" ;;
+        denoise) label="-tune denoise (l2)" ;;
         esac
         add "nerv 100k, $EPOCHS epochs, $label" $noise "$(psnr "$OUT/$name.y4m")"
     done

@@ -531,7 +531,7 @@ static const AVOption options[] = {
                         "held out and interpolated (the papers' interpolation protocol; default all)",
       OFFSET(train_frames),   AV_OPT_TYPE_STRING, { .str = NULL }, 0, 0, VE },
 #endif
-    { "tune",           "Preset for a use: none, denoise (fit a noisy input: loss l1 unless -loss is set)",
+    { "tune",           "Preset for a use: none, denoise (fit a noisy input: loss l2 unless -loss is set)",
       OFFSET(tune),           AV_OPT_TYPE_STRING, { .str = NULL }, 0, 0, VE },
     { "nerv-params",    "Other libnerv settings and architecture parameters as key=value pairs "
                         "separated by ':', e.g. strides=4,4,2:lower_width=8",

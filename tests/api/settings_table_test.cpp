@@ -186,13 +186,14 @@ TEST(SettingsTest, TuneDenoiseFillsTheLossOnlyWhenItIsNotSet)
     NervEncoderSettings s;
     nerv_encoder_default_settings(&s);
     ASSERT_EQ(nerv_encoder_settings_set(&s, "tune", "denoise"), 0);
-    EXPECT_STREQ(s.loss, "l1");
+    EXPECT_STREQ(s.loss, "l2");
 
     // The user's loss wins in either order.
     nerv_encoder_default_settings(&s);
-    ASSERT_EQ(nerv_encoder_settings_set(&s, "loss", "l2"), 0);
+    ASSERT_EQ(nerv_encoder_settings_set(&s, "loss", "l1"), 0);
     ASSERT_EQ(nerv_encoder_settings_set(&s, "tune", "denoise"), 0);
-    EXPECT_STREQ(s.loss, "l2");
+    EXPECT_STREQ(s.loss, "l1");
+    nerv_encoder_default_settings(&s);
     ASSERT_EQ(nerv_encoder_settings_set(&s, "tune", "denoise"), 0);
     ASSERT_EQ(nerv_encoder_settings_set(&s, "loss", "fusion6"), 0);
     EXPECT_STREQ(s.loss, "fusion6");

@@ -194,7 +194,7 @@ typedef struct NervEncoderSettings {
     double lr;                 /**< "lr": peak learning rate, 0 = recipe default, max 1 */
     int batch_size;            /**< "batch": frames per iteration, 0 = recipe default, max 64 */
     char loss[NERV_NAME_MAX];  /**< "loss": l2, fusion6 (0.7 L1 + 0.3 (1-SSIM)) or l1, "" = recipe default.
-                                    The "tune" setting "denoise" (a preset, no field of its own: it fills loss = l1 when
+                                    The "tune" setting "denoise" (a preset, no field of its own: it fills loss = l2 when
                                     loss is still empty, so a loss you set wins in either order) */
     double grad_clip;          /**< "grad_clip": max gradient norm, 0 = recipe default, <0 = off */
     int seed;                  /**< "seed": random seed, default 1, 0..2^31-1 */

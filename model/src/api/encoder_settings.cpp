@@ -93,15 +93,16 @@ struct Option {
 
 // A tune fills only the settings still at their recipe default, so whatever the user sets
 // wins in either order. denoise: the papers fit the noisy frames and rely on what the network
-// cannot fit; L1 (its minimiser is the median) is pulled far less by impulse noise than L2,
-// and unlike Fusion6 it has no SSIM term rewarding the noise's local variance.
+// cannot fit. The loss is chosen by measurement (docs/benchmarks.md, "Denoising": NeRV on
+// carphone with white and salt & pepper noise): L2 was best on white noise (+0.5 dB over the
+// recipe's Fusion6) and level with Fusion6 on salt & pepper; L1 lost 0.8 dB there.
 void apply_tune(NervEncoderSettings *s, const char *value)
 {
     if (!std::strcmp(value, "none"))
         return;
     if (!std::strcmp(value, "denoise")) {
         if (!s->loss[0])
-            copy_name(s->loss, sizeof(s->loss), "l1", "loss");
+            copy_name(s->loss, sizeof(s->loss), "l2", "loss");
         return;
     }
     fail_invalid_argument(format("setting 'tune' = '%s' is invalid: expected none or denoise", value));
@@ -167,7 +168,7 @@ const Option kOptions[] = {
      [](NervEncoderSettings *s, const char *v) { s->resume = parse_int_setting("resume", v, 0, 1); }},
     {{"train_frames", "frames trained on, numbered from 1 (the papers' interpolation protocol: odd)", "all", "all, odd (1st, 3rd, ...), even (2nd, 4th, ...)"},
      [](NervEncoderSettings *s, const char *v) { s->train_frames = parse_choice<int>("train_frames", v, kTrainFrames, 3, "all, odd (1st, 3rd, ...), even (2nd, 4th, ...)"); }},
-    {{"tune", "preset for a use: denoise = fit noisy input (loss l1 unless loss is set)", "none", "none, denoise"}, apply_tune},
+    {{"tune", "preset for a use: denoise = fit noisy input (loss l2 unless loss is set)", "none", "none, denoise"}, apply_tune},
 };
 // clang-format on
 constexpr int kOptionCount = sizeof(kOptions) / sizeof(kOptions[0]);

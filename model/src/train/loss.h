@@ -1,5 +1,5 @@
 // Training losses of the references: L2 (MSE) and Fusion6 = 0.7 * L1 + 0.3 * (1 - SSIM)
-// with pytorch_msssim's SSIM (metrics/ssim.h); and L1 (MAE), the denoising preset's loss. Computed per sample, then averaged over
+// with pytorch_msssim's SSIM (metrics/ssim.h); and plain L1 (MAE). Computed per sample, then averaged over
 // the batch (HNeRV's convention; identical to a whole-batch mean for batch 1).
 //
 // Inpainting: with a visibility mask both sides are multiplied by it first, as HNeRV's
