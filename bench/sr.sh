@@ -27,6 +27,8 @@ FF=$ROOT/build/ffmpeg/ffmpeg
 OUT=$ROOT/build/bench/sr
 mkdir -p "$OUT"
 lock() { if [ -n "${BENCH_LOCK:-}" ]; then flock "$BENCH_LOCK" "$@"; else "$@"; fi; }
+# run a command under the lock, its seconds (the time waiting for the lock left out) into $OUT/FILE
+timed() { local file=$1; shift; lock bash -c 's=$(date +%s); "$@" && echo $(($(date +%s) - s)) > "$0"' "$OUT/$file" "$@"; }
 FFQ=("$FF" -hide_banner -nostdin -loglevel error -y)
 q() { "${FFQ[@]}" "$@"; }
 
@@ -42,7 +44,7 @@ q -i "$OUT/hr.y4m" -vf "scale=$LW:$LH:flags=bicubic" -pix_fmt yuv420p "$OUT/lr.y
 # mean RGB PSNR of FILE against REF (default: the high-resolution frames)
 rgb_psnr() {
     "$FF" -hide_banner -nostdin -i "$1" -i "${2:-$OUT/hr.y4m}" -lavfi "[0]format=rgb24[a];[1]format=rgb24[b];[a][b]psnr" \
-        -f null - 2>&1 | sed -n 's/.*PSNR.*average:\([0-9.inf]*\).*/\1/p'
+        -f null - 2>&1 | sed -n 's/.*PSNR.*average:\([0-9.inf]*\).*/\1/p' | awk '{ printf "%.2f", $1 }'
 }
 
 row() { printf '| %s | %s | %s |\n' "$1" "$2" "$3" | tee -a "$OUT/table.md"; }
@@ -54,17 +56,14 @@ for flags in bicubic lanczos; do
     row "$flags upscaling (FFmpeg \`scale\`)" "$(rgb_psnr "$OUT/$flags.y4m")" "-"
 done
 
-t0=$(date +%s)
-lock "${FFQ[@]}" -i "$OUT/lr.y4m" -c:v nerv_enc -device cpu -seed 1 -arch pnerv-poly ${SIZE:+-size "$SIZE"} \
+timed encode.s "${FFQ[@]}" -i "$OUT/lr.y4m" -c:v nerv_enc -device cpu -seed 1 -arch pnerv-poly ${SIZE:+-size "$SIZE"} \
     ${PARAMS:+-nerv-params "$PARAMS"} -lr "$LR" -epochs "$EPOCHS" "$OUT/lr.nerv"
-t1=$(date +%s)
 lock "${FFQ[@]}" -i "$OUT/lr.nerv" "$OUT/poly-lr.y4m"
-lock "${FFQ[@]}" -nerv_size "${W}x$H" -i "$OUT/lr.nerv" "$OUT/poly-sr.y4m"
-t2=$(date +%s)
+timed decode.s "${FFQ[@]}" -nerv_size "${W}x$H" -i "$OUT/lr.nerv" "$OUT/poly-sr.y4m"
 q -i "$OUT/poly-lr.y4m" -vf "scale=$W:$H:flags=bicubic" -pix_fmt yuv420p "$OUT/poly-lr-bicubic.y4m"
 params=$("${FF%ffmpeg}ffprobe" -v error -show_entries stream_tags=parameters -of csv=p=0 "$OUT/lr.nerv")
 model="pnerv-poly, $params parameters, $EPOCHS epochs on the low resolution"
 row "$model, decoded at ${W}x$H (\`-nerv_size\`)" "$(rgb_psnr "$OUT/poly-sr.y4m")" \
-    "encode $((t1 - t0)) s, both decodes $((t2 - t1)) s"
+    "encode $(cat "$OUT/encode.s") s, x4 decode $(cat "$OUT/decode.s") s"
 row "$model, decoded at ${LW}x$LH, bicubic upscaling" "$(rgb_psnr "$OUT/poly-lr-bicubic.y4m")" "-"
 row "(its fit: the ${LW}x$LH decode vs the low-resolution input)" "$(rgb_psnr "$OUT/poly-lr.y4m" "$OUT/lr.y4m")" "-"

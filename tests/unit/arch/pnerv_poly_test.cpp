@@ -372,31 +372,6 @@ TEST(PnervPolyTest, DecodeMatchesTrainingForwardBitForBit)
     model.train();
 }
 
-TEST(PnervPolyTest, TwiceTheSizeShowsTheTrainedPicture)
-{
-    // render_size() at 2x covers the same unit square with four times the tiles of the same
-    // pixel size: each 2x2 block of it should average to about the pixel the native render
-    // draws. Measured: @@.
-    const TrainedModel &t = trained_model();
-    ASSERT_TRUE(t.model) << "fixture carphone_176x144_16f.y4m missing or unreadable";
-    PnervPolyImpl &model = *t.model;
-    model.eval();
-    c10::InferenceMode inference;
-    const FrameBatch all = batch_of({0, 1, 2, 3}, kClipFrames);
-    const torch::Tensor native = model.render(all);
-    const torch::Tensor twice = model.render_size(all, 2 * kCropSize, 2 * kCropSize);
-    const torch::Tensor shrunk = torch::avg_pool2d(twice, 2);
-    const torch::Tensor bilinear = torch::nn::functional::interpolate(
-        native, torch::nn::functional::InterpolateFuncOptions()
-                    .size(std::vector<int64_t>{2 * kCropSize, 2 * kCropSize})
-                    .mode(torch::kBilinear)
-                    .align_corners(false));
-    std::printf("[pnerv-poly 2x] shrunk vs native %.2f dB, shrunk vs frames %.2f dB, native vs frames %.2f dB, "
-                "2x vs bilinear 2x of native %.2f dB\n",
-                psnr(shrunk, native), psnr(shrunk, t.frames), psnr(native, t.frames), psnr(twice, bilinear));
-    model.train();
-}
-
 TEST(PnervPolyTest, GradientsAreReproducible)
 {
     // GELU's backward on this LibTorch is wrong for non-contiguous incoming gradients; every
