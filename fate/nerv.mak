@@ -16,6 +16,12 @@ NERV_RUN  = . $(SRC_PATH)/tests/fate/nerv.sh;
 NERV_HNERV_OPTS = -c:v nerv_enc -device cpu -seed 1 -arch hnerv -size 10k -epochs 60 -lr 0.005 \
                   -segment_frames 4 -nerv-params enc_dim=16:lower_width=8:strides=4,4,4
 
+# PNeRV-poly (spatially continuous: renders any size), one segment of 8 frames, 4x4 tiles of
+# 16x16 pixels, ~20k parameters
+NERV_POLY_FILE = tests/data/nerv-pnerv-poly.nerv
+NERV_POLY_OPTS = -c:v nerv_enc -device cpu -seed 1 -arch pnerv-poly -epochs 40 -lr 0.003 \
+                 -nerv-params fine=2,2:strides=2,2,1:channels=32,24,32,16,16,16:narrow=8:u_hidden=8:rank=32:ppe_dim=16:nonlocal_dim=8:pe_t=1.25_8:pe_fine=1.25_4
+
 $(NERV_SRC): TAG = GEN
 $(NERV_SRC): ffmpeg$(PROGSSUF)$(EXESUF) | tests/data
 	$(M)$(TARGET_EXEC) $(TARGET_PATH)/$< -nostdin -v error \
@@ -26,6 +32,11 @@ $(NERV_FILE): TAG = GEN
 $(NERV_FILE): ffmpeg$(PROGSSUF)$(EXESUF) $(NERV_SRC) | tests/data
 	$(M)$(TARGET_EXEC) $(TARGET_PATH)/$< -nostdin -v error $(NERV_RAW) -i $(TARGET_PATH)/$(NERV_SRC) \
         $(NERV_HNERV_OPTS) -f nerv -y $(TARGET_PATH)/$@.tmp && mv $@.tmp $@
+
+$(NERV_POLY_FILE): TAG = GEN
+$(NERV_POLY_FILE): ffmpeg$(PROGSSUF)$(EXESUF) $(NERV_SRC) | tests/data
+	$(M)$(TARGET_EXEC) $(TARGET_PATH)/$< -nostdin -v error $(NERV_RAW) -i $(TARGET_PATH)/$(NERV_SRC) \
+        $(NERV_POLY_OPTS) -f nerv -y $(TARGET_PATH)/$@.tmp && mv $@.tmp $@
 
 # one payload byte of the last frame record flipped (its CRC no longer matches)
 tests/data/nerv-corrupt.nerv: TAG = GEN
@@ -148,6 +159,18 @@ FATE_NERV-$(call ALLYES, $(NERV_DEPS) YUV4MPEGPIPE_MUXER YUV4MPEGPIPE_DEMUXER FR
 fate-nerv-inpaint: $(NERV_SRC)
 fate-nerv-inpaint: CMD = $(NERV_RUN) nerv_inpaint $(NERV_SRC) \
     "-c:v nerv_enc -device cpu -seed 1 -arch hnerv -size 10k -epochs 10 -lr 0.005 -segment_frames 4 -nerv-params enc_dim=16:lower_width=8:strides=4,4,4"
+
+# -nerv_size: pnerv-poly decoded at 2x and 4x the coded size (super-resolution), also through
+# nerv_interp (the renderer draws the decoder's size)
+FATE_NERV-$(call ALLYES, $(NERV_DEPS) NERV_INTERP_FILTER FRAMECRC_MUXER) += fate-nerv-sr
+fate-nerv-sr: $(NERV_POLY_FILE)
+fate-nerv-sr: CMD = $(NERV_RUN) nerv_sr $(NERV_POLY_FILE)
+
+# another size from a model that renders only its coded size: a clean failure that says why
+FATE_NERV-$(call ALLYES, $(NERV_DEPS)) += fate-nerv-sr-refuse
+fate-nerv-sr-refuse: $(NERV_FILE)
+fate-nerv-sr-refuse: CMD = $(NERV_RUN) nerv_must_fail ffmpeg "hnerv renders only its coded size 64x64" \
+    -nerv_size 256x256 -i $(TARGET_PATH)/$(NERV_FILE)
 
 # every option, as ffmpeg -h documents it
 FATE_NERV-$(call ALLYES, $(NERV_DEPS)) += fate-nerv-help

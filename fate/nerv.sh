@@ -305,3 +305,25 @@ nerv_inpaint(){
     nerv_must_fail ffmpeg "the mask is 32x32, the input frames are 64x64" $NERV_RAW -i $nerv_src $nerv_enc_opts \
         -nerv-params "mask_file=$(target_path $nerv_small)"
 }
+
+# -nerv_size on a pnerv-poly FILE (64x64): the 2x decode's frames (timing and size), the same
+# again (deterministic), and 4x through nerv_interp=factor=2 (the filter's renderer draws the
+# decoder's size). What the larger pictures show is measured by the API tests and bench/sr.sh.
+nerv_sr(){
+    nerv_src=$(target_path $1)
+    nerv_a="${outdir}/${test}.2x"
+    nerv_b="${outdir}/${test}.2x.again"
+    nerv_c="${outdir}/${test}.4x.interp"
+    cleanfiles="$cleanfiles $nerv_a $nerv_b $nerv_c"
+    framecrc -nerv_size 128x128 -i $nerv_src > $nerv_a || return
+    framecrc -nerv_size 128x128 -i $nerv_src > $nerv_b || return
+    nerv_timing $nerv_a
+    if cmp -s $nerv_a $nerv_b; then
+        echo "2x: two decodes identical"
+    else
+        echo "2x: two decodes differ:"
+        diff -u $nerv_a $nerv_b
+    fi
+    framecrc -nerv_size 256x256 -i $nerv_src -vf nerv_interp=factor=2 > $nerv_c || return
+    echo "4x + nerv_interp=factor=2: $(grep -c '^0,' $nerv_c) frames, $(sed -n 's/^#dimensions 0: //p' $nerv_c)"
+}

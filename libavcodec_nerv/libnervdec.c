@@ -32,6 +32,10 @@
  * libnerv renderer of the stream and the frame's index in it, with which
  * filters (nerv_interp) render the stream at other times. The renderer
  * shares what the decoder received and may outlive the decoder.
+ *
+ * nerv_size renders the pictures at another size (super-resolution): the
+ * spatially continuous models (pnerv-poly) draw them at that size, the others
+ * refuse it when their first frame is decoded. The renderer draws that size too.
  */
 
 #include "libavutil/buffer.h"
@@ -71,6 +75,7 @@ typedef struct NervDecContext {
     /* options */
     enum AVPixelFormat out_pix_fmt;
     int device;
+    int render_width, render_height;
 } NervDecContext;
 
 static void set_color_props(AVCodecContext *avctx, enum AVPixelFormat pix_fmt)
@@ -106,6 +111,12 @@ static int parse_extradata(AVCodecContext *avctx)
     if (pix_fmt == AV_PIX_FMT_NONE)
         return AVERROR_INVALIDDATA;
 
+    if (s->render_width > 0) {
+        av_log(avctx, AV_LOG_VERBOSE, "rendering the %dx%d stream at %dx%d\n",
+               info.width, info.height, s->render_width, s->render_height);
+        info.width  = s->render_width;
+        info.height = s->render_height;
+    }
     ret = ff_set_dimensions(avctx, info.width, info.height);
     if (ret < 0)
         return ret;
@@ -144,6 +155,8 @@ static av_cold int nerv_dec_init(AVCodecContext *avctx)
     settings.threads   = avctx->thread_count;
     if (s->device >= 0)
         settings.device = s->device;
+    settings.render_width  = s->render_width;
+    settings.render_height = s->render_height;
     if (s->out_pix_fmt != AV_PIX_FMT_NONE) {
         settings.output_format = ff_libnerv_pix_fmt(s->out_pix_fmt);
         if (settings.output_format == NERV_PIX_FMT_NONE) {
@@ -314,6 +327,8 @@ static const AVOption options[] = {
           { .i64 = NERV_DEVICE_AUTO }, 0, 0, VD, .unit = "device" },
         { "cpu",  "CPU",  0, AV_OPT_TYPE_CONST, { .i64 = NERV_DEVICE_CPU },  0, 0, VD, .unit = "device" },
         { "cuda", "CUDA", 0, AV_OPT_TYPE_CONST, { .i64 = NERV_DEVICE_CUDA }, 0, 0, VD, .unit = "device" },
+    { "nerv_size", "Render the pictures at this size, e.g. 704x576 (super-resolution; pnerv-poly streams only; "
+      "default: the stream's size)", OFFSET(render_width), AV_OPT_TYPE_IMAGE_SIZE, { .str = NULL }, 0, 0, VD },
     { NULL },
 };
 

@@ -15,11 +15,11 @@ int cmd_decode(int argc, char **argv)
     Args args;
     std::string error;
     if (!args.parse(argc, argv, 2, {}, &error) || args.positional.size() != 1 || !args.has("o") ||
-        !args.only({"o", "frames", "device", "threads", "pix_fmt", "memory_limit"}, &error)) {
+        !args.only({"o", "frames", "device", "threads", "pix_fmt", "memory_limit", "render_size"}, &error)) {
         if (!error.empty())
             std::fprintf(stderr, "nerv decode: %s\n", error.c_str());
         std::fprintf(stderr, "usage: nerv decode IN.nerv -o OUT.y4m [--frames A:B] [--device auto|cpu|cuda] "
-                             "[--threads N] [--pix_fmt yuv420p|yuv444p] [--memory_limit MiB]\n");
+                             "[--threads N] [--pix_fmt yuv420p|yuv444p] [--memory_limit MiB] [--render_size WxH]\n");
         return 2;
     }
     LoadedStream s;
@@ -56,8 +56,16 @@ int cmd_decode(int argc, char **argv)
         return 2;
     }
     yi.range = s.info.range;
+    // Another picture size: super-resolution by the models that render any size.
+    int render_width = 0, render_height = 0;
+    if (!parse_size_option(args, "render_size", &render_width, &render_height))
+        return 2;
+    if (render_width > 0) {
+        yi.width = render_width;
+        yi.height = render_height;
+    }
 
-    NervDecoder *dec = open_decoder_on(s, args, yi.format);
+    NervDecoder *dec = open_decoder_on(s, args, yi.format, render_width, render_height);
     if (!dec)
         return 1;
     AtomicFile out;

@@ -16,7 +16,7 @@ void usage(FILE *out)
                  "usage:\n"
                  "  nerv encode IN.y4m -o OUT.nerv [--arch hnerv] [--size 1.5M] [--epochs 300]\n"
                  "              [--device auto|cpu|cuda] [--prune 0.1] [--qbits 8 --qbits_embed 6] [--SETTING VALUE ...]\n"
-                 "  nerv decode IN.nerv -o OUT.y4m [--frames A:B] [--device cpu] [--pix_fmt yuv420p|yuv444p]\n"
+                 "  nerv decode IN.nerv -o OUT.y4m [--frames A:B] [--device cpu] [--pix_fmt yuv420p|yuv444p] [--render_size WxH]\n"
                  "  nerv info   IN.nerv\n"
                  "  nerv eval   IN.nerv REF.y4m\n"
                  "  nerv arch   NAME --width W --height H --frames N [--size S] [--params k=v:...]\n"

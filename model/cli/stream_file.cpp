@@ -45,11 +45,31 @@ bool parse_int_option(const Args &args, const char *name, int lo, int hi, int *o
     return true;
 }
 
-NervDecoder *open_decoder_on(const LoadedStream &s, const Args &args, NervPixelFormat output_format)
+bool parse_size_option(const Args &args, const char *name, int *width, int *height)
+{
+    if (!args.has(name))
+        return true;
+    const std::string text = args.get(name);
+    int w = 0, h = 0, consumed = 0;
+    if (std::sscanf(text.c_str(), "%dx%d%n", &w, &h, &consumed) != 2 || consumed != static_cast<int>(text.size()) ||
+        w < 1 || h < 1 || w > 16384 || h > 16384) {
+        std::fprintf(stderr, "nerv: --%s '%s' is invalid: expected WIDTHxHEIGHT, each 1..16384\n", name,
+                     text.c_str());
+        return false;
+    }
+    *width = w;
+    *height = h;
+    return true;
+}
+
+NervDecoder *open_decoder_on(const LoadedStream &s, const Args &args, NervPixelFormat output_format,
+                             int render_width, int render_height)
 {
     NervDecoderSettings ds;
     nerv_decoder_default_settings(&ds);
     ds.output_format = output_format;
+    ds.render_width = render_width;
+    ds.render_height = render_height;
     const std::string device = args.get("device", "auto");
     if (device == "cpu")
         ds.device = NERV_DEVICE_CPU;

@@ -19,9 +19,14 @@ bool load_stream(const std::string &path, LoadedStream *out);
 /** Integer option --name in [lo, hi] into *out (left alone when absent); prints why and returns false if invalid. */
 bool parse_int_option(const Args &args, const char *name, int lo, int hi, int *out);
 
-/** Decoder with --device/--threads/--memory_limit from args, fed with the whole stream. nullptr on
- *  failure (printed). */
-NervDecoder *open_decoder_on(const LoadedStream &s, const Args &args, NervPixelFormat output_format);
+/** --name WxH (each side 1..16384) into *width, *height (left alone when absent); prints why and
+ *  returns false if invalid. */
+bool parse_size_option(const Args &args, const char *name, int *width, int *height);
+
+/** Decoder with --device/--threads/--memory_limit from args and pictures of render_width x
+ *  render_height (0, 0: the stream's size), fed with the whole stream. nullptr on failure (printed). */
+NervDecoder *open_decoder_on(const LoadedStream &s, const Args &args, NervPixelFormat output_format,
+                             int render_width = 0, int render_height = 0);
 
 /** Parse "A:B" (B exclusive, either side may be empty) against `frames`. */
 bool parse_frame_range(const std::string &text, int64_t frames, int64_t *first, int64_t *end);

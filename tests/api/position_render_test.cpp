@@ -168,7 +168,7 @@ TEST(PositionRenderTest, BadPositionsAreClearErrors)
     ASSERT_EQ(nerv_decoder_get_renderer(d, &r), 0);
     render(r, 4.5, kWidth, kHeight, -ERANGE);
     render(r, 1.5, kWidth + 2, kHeight, -EINVAL);
-    EXPECT_NE(std::string(nerv_last_error()).find("render target is 178x144, the stream's pictures are 176x144"),
+    EXPECT_NE(std::string(nerv_last_error()).find("render target is 178x144, the renderer's pictures are 176x144"),
               std::string::npos)
         << nerv_last_error();
     NervRenderTarget t{};

@@ -76,6 +76,9 @@ INSTANTIATE_TEST_SUITE_P(
                     OptionCase{"decode", "device", {"cpu", "auto"}, {"gpu", "CPU", ""}, "--device"},
                     OptionCase{"decode", "threads", {"0", "1", "2"}, {"-1", "1025", "two", "1.5"}, "--threads"},
                     OptionCase{"decode", "memory_limit", {"0", "64"}, {"-1", "1G", "99999999999"}, "--memory_limit"},
+                    // The stream is HNeRV: its own size decodes; other sizes are pnerv-poly's (api tests).
+                    OptionCase{"decode", "render_size", {"32x32"}, {"0x32", "32", "32x-1", "16385x32", "axb", "32x32x"},
+                               "--render_size"},
                     OptionCase{"eval", "device", {"cpu"}, {"tpu"}, "--device"},
                     OptionCase{"eval", "threads", {"1"}, {"-3", "x"}, "--threads"},
                     OptionCase{"eval", "memory_limit", {"0"}, {"-1"}, "--memory_limit"}),

@@ -65,7 +65,7 @@ extern "C" {
 #endif
 
 #define NERV_API_VERSION_MAJOR 1
-#define NERV_API_VERSION_MINOR 2
+#define NERV_API_VERSION_MINOR 3
 #define NERV_API_VERSION ((NERV_API_VERSION_MAJOR << 16) | NERV_API_VERSION_MINOR)
 
 /** Library version string, e.g. "0.1.0". */
@@ -328,7 +328,13 @@ typedef struct NervDecoderSettings {
                                         A segment that needs more fails with -ENOMEM before it is built */
     NervLogCallback log_cb;   void *log_user;  NervLogLevel log_level; /**< level: error..debug (0..4), default info */
     NervAbortCallback abort_cb; void *abort_user; /**< polled before each frame is rendered */
-    uint8_t reserved[128];
+    int render_width, render_height; /**< API 1.3: size of the decoded pictures, 1..16384 each, both or neither;
+                                          0,0 = the stream's size (default). Spatially continuous models
+                                          (pnerv-poly) render their picture at this size (super-resolution);
+                                          a segment of any other architecture fails to decode with -ENOTSUP
+                                          unless the size is the stream's. Renderers of the decoder render at
+                                          it too; the memory estimate counts its pixels */
+    uint8_t reserved[120];
 } NervDecoderSettings;
 
 NERV_API void nerv_decoder_default_settings(NervDecoderSettings *settings);
@@ -395,7 +401,7 @@ NERV_API void nerv_renderer_unref(NervRenderer **renderer);
 
 /** Caller-owned planes a renderer writes a picture into. */
 typedef struct NervRenderTarget {
-    int width, height;         /**< must equal the stream's picture size */
+    int width, height;         /**< must equal the decoder's picture size (its render size, API 1.3) */
     NervPixelFormat format;    /**< RGB24, YUV420P or YUV444P (YUV in the stream's matrix and range),
                                     NONE = the stream's source format */
     uint8_t *data[3];          /**< writable planes (RGB24: data[0] only) */

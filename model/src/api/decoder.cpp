@@ -39,7 +39,31 @@ void render_frame(NervDecoder *d, int64_t frame_index, NervPicture *out)
     *out = d->out.picture;
 }
 
+/** Both render sides in 1..16384 (the largest canvas a model draws), or both 0. */
+void check_render_size(const NervDecoderSettings &s)
+{
+    constexpr int kMaxSide = 16384;
+    const struct {
+        const char *name;
+        int value;
+    } sides[] = {{"render_width", s.render_width}, {"render_height", s.render_height}};
+    for (const auto &side : sides) {
+        if (side.value < 0 || side.value > kMaxSide)
+            nerv::fail_invalid_argument(nerv::format("decoder setting '%s' = %d is invalid: expected 0 (the "
+                                                     "stream's size) or 1..%d",
+                                                     side.name, side.value, kMaxSide));
+    }
+    if ((s.render_width == 0) != (s.render_height == 0))
+        nerv::fail_invalid_argument(nerv::format("decoder settings 'render_width' = %d and 'render_height' = %d are "
+                                                 "invalid: set both (1..%d) or neither (0)",
+                                                 s.render_width, s.render_height, kMaxSide));
+}
+
 }  // namespace
+
+// API 1.3 took render_width and render_height from the reserved bytes: the struct keeps its size.
+static_assert(sizeof(void *) != 8 || sizeof(NervDecoderSettings) == 184,
+              "NervDecoderSettings must keep its size: take new fields from reserved");
 
 extern "C" {
 
@@ -75,6 +99,7 @@ int nerv_decoder_open(NervDecoder **out, const NervDecoderSettings *settings)
             nerv::fail_invalid_argument(nerv::format("decoder setting 'memory_limit' = %d is invalid: expected 0 "
                                                      "(what the device has available)..16777216 MiB",
                                                      s.memory_limit));
+        check_render_size(s);
         if (nerv::enum_value(s.log_level) < NERV_LOG_ERROR || nerv::enum_value(s.log_level) > NERV_LOG_DEBUG)
             nerv::fail_invalid_argument(nerv::format("decoder setting 'log_level' = %d is invalid: expected 0..4",
                                                      nerv::enum_value(s.log_level)));

@@ -18,6 +18,8 @@ inline nerv::DecodeOptions decode_options(const NervDecoderSettings &s, const ne
     o.device = s.device;
     o.threads = s.threads;
     o.memory_limit_mib = s.memory_limit;
+    o.render_width = s.render_width;
+    o.render_height = s.render_height;
     o.logger = logger;
     return o;
 }

@@ -57,7 +57,9 @@ void PositionRenderer::to_picture(const StreamHeader &header, NervPixelFormat pi
                                   PictureBuffer *out) const
 {
     const NervPixelFormat fmt = pixel_format == NERV_PIX_FMT_NONE ? header.source_format : pixel_format;
-    rgb_float_to_picture(rgb_.data(), header.width, header.height, fmt, header.matrix, header.range, out);
+    int width = 0, height = 0;
+    output_size(options_, header.width, header.height, &width, &height);
+    rgb_float_to_picture(rgb_.data(), width, height, fmt, header.matrix, header.range, out);
     out->picture.pts = pts;
     out->picture.frame_index = index;
 }

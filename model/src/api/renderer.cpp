@@ -41,7 +41,7 @@ void check_target(const NervRenderTarget &t)
 void copy_to_target(const NervPicture &pic, const NervRenderTarget &t)
 {
     if (pic.width != t.width || pic.height != t.height)
-        nerv::fail_invalid_argument(nerv::format("render target is %dx%d, the stream's pictures are %dx%d", t.width,
+        nerv::fail_invalid_argument(nerv::format("render target is %dx%d, the renderer's pictures are %dx%d", t.width,
                                                  t.height, pic.width, pic.height));
     int cw = 0, ch = 0;
     nerv::chroma_size(pic.format, pic.width, pic.height, &cw, &ch);

@@ -129,7 +129,7 @@ ArchEntry pnerv_poly_arch_entry()
     return {"pnerv-poly",
             "PNeRV (TMLR'24): patch-wise polynomial NeRV, continuous in time and space (hierarchical patch "
             "coordinates, HMF fusion, ProdPoly decoder)",
-            &pnerv_poly_recipe, &create_pnerv_poly, &load_pnerv_poly};
+            &pnerv_poly_recipe, &create_pnerv_poly, &load_pnerv_poly, /*renders_any_size=*/true};
 }
 
 }  // namespace nerv

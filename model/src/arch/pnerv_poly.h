@@ -86,7 +86,7 @@ public:
     torch::Tensor render(const FrameBatch &batch) override;
     /** [B, 3, out_height, out_width] in [0,1]: the canvas's unit square at that size (see the
      *  file comment for the patch geometry). -EINVAL for sizes outside [1, 16384]. */
-    torch::Tensor render_size(const FrameBatch &batch, int out_height, int out_width);
+    torch::Tensor render_size(const FrameBatch &batch, int out_height, int out_width) override;
     std::vector<std::string> prunable_parameters() const override;
     std::vector<LayerInfo> layers() const override { return pnerv_poly_layers(config_); }
     std::string summary() const override;

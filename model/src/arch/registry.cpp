@@ -39,6 +39,16 @@ const ArchEntry *find_arch(const std::string &name)
     return nullptr;
 }
 
+std::string archs_rendering_any_size()
+{
+    std::string names;
+    for (const auto &e : arch_registry()) {
+        if (e.renders_any_size)
+            names += (names.empty() ? "" : ", ") + std::string(e.name);
+    }
+    return names;
+}
+
 double parse_parameter_budget(const std::string &text)
 {
     if (text.empty())

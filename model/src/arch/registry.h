@@ -27,11 +27,16 @@ struct ArchEntry {
     VideoModel (*create)(const ArchRequest &request);
     /** Rebuild from a stored config; `with_encoder` false skips encoder-side modules. */
     VideoModel (*load)(const Metadata &meta, bool with_encoder);
+    /** Continuous in space: its render_size() draws the picture at any size (super-resolution).
+     *  The others map a frame to a fixed pixel grid and render only their canvas. */
+    bool renders_any_size = false;
 };
 
 const std::vector<ArchEntry> &arch_registry();
 /** nullptr if unknown. */
 const ArchEntry *find_arch(const std::string &name);
+/** Names of the architectures that render any size, ", "-separated. */
+std::string archs_rendering_any_size();
 
 /** Parse a parameter budget: "1.5M", "300k", "2500000" (plain count), "0.75m". -1 if not a number. */
 double parse_parameter_budget(const std::string &text);

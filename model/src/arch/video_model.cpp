@@ -1,5 +1,6 @@
 #include "arch/video_model.h"
 
+#include "core/error.h"
 #include "train/loss.h"
 
 namespace nerv {
@@ -18,6 +19,14 @@ TrainStep VideoModelImpl::train_step(const FrameBatch &batch, const LossFunction
     const torch::Tensor out_c = crop(out);
     const torch::Tensor gt_c = crop(batch.frames);
     return {loss(out_c, gt_c, batch.visible.defined() ? crop(batch.visible) : torch::Tensor()), out};
+}
+
+torch::Tensor VideoModelImpl::render_size(const FrameBatch &batch, int out_height, int out_width)
+{
+    if (out_height == canvas_height() && out_width == canvas_width())
+        return render(batch);
+    fail(-ENOTSUP, format("%s renders only its %dx%d canvas, not %dx%d", arch().c_str(), canvas_width(),
+                          canvas_height(), out_width, out_height));
 }
 
 ParameterCounts count_parameters(VideoModelImpl &model)

@@ -85,6 +85,10 @@ public:
     virtual std::map<std::string, torch::Tensor> embed(const FrameBatch &batch) { return {}; }
     /** Decoder: render [B,3,Hc,Wc] in [0,1] from batch.index and batch.inputs. */
     virtual torch::Tensor render(const FrameBatch &batch) = 0;
+    /** Decoder: the canvas render() draws, drawn at out_height x out_width (super-resolution).
+     *  Only architectures registered with ArchEntry::renders_any_size override it; the default
+     *  renders the canvas size and throws -ENOTSUP for any other. */
+    virtual torch::Tensor render_size(const FrameBatch &batch, int out_height, int out_width);
     /** Training: by default render(batch + embed(batch)) against batch.frames cropped to
      *  the coded size, over batch.visible's pixels. Models with auxiliary losses (SNeRV
      *  bands) override. */

@@ -1,5 +1,6 @@
 #include "codec/segment_decoder.h"
 
+#include "arch/layers/arch_limits.h"
 #include "arch/registry.h"
 #include "codec/model_weights.h"
 #include "compress/tensor_codec.h"
@@ -11,7 +12,9 @@
 namespace nerv {
 
 struct SegmentDecoder::Impl {
-    int width = 0, height = 0;
+    int width = 0, height = 0;                // pictures put out: the render size
+    int canvas_width = 0, canvas_height = 0;  // what the model draws before the crop to them
+    bool other_size = false;                  // drawn with render_size(), not render()
     int64_t frame_count = 0;
     torch::Device device = torch::kCPU;
     VideoModel model;
@@ -26,8 +29,8 @@ SegmentDecoder::SegmentDecoder(int width, int height, const SegmentRecord &segme
     : impl_(std::make_unique<Impl>())
 {
     Impl &s = *impl_;
-    s.width = width;
-    s.height = height;
+    output_size(opts, width, height, &s.width, &s.height);
+    s.other_size = s.width != width || s.height != height;
     s.frame_count = segment.frame_count;
     s.threads = opts.threads;
     s.device = resolve_device(opts.device);
@@ -44,6 +47,10 @@ SegmentDecoder::SegmentDecoder(int width, int height, const SegmentRecord &segme
                                      return names;
                                  }()
                                      .c_str()));
+    if (s.other_size && !entry->renders_any_size)
+        fail(-ENOTSUP, format("render size %dx%d: %s renders only its coded size %dx%d; only %s renders other sizes "
+                              "(use a scale filter)",
+                              s.width, s.height, s.arch.c_str(), width, height, archs_rendering_any_size().c_str()));
     // The memory budget reaches each architecture's validate() through the parameter limit, so
     // a model too large for it is refused before any weight is allocated.
     const MemoryBudget budget = memory_budget(opts.memory_limit_mib, s.device);
@@ -62,15 +69,26 @@ SegmentDecoder::SegmentDecoder(int width, int height, const SegmentRecord &segme
     if (s.model->canvas_width() < width || s.model->canvas_height() < height)
         fail_invalid_data(format("segment: model canvas %dx%d is smaller than the picture %dx%d",
                                  s.model->canvas_width(), s.model->canvas_height(), width, height));
+    // At another size the whole canvas is drawn at the same scale as the coded area, which keeps
+    // its top-left place in it (rounded up to whole pixels; exact when the scale divides).
+    const int64_t scaled_width = (static_cast<int64_t>(s.model->canvas_width()) * s.width + width - 1) / width;
+    const int64_t scaled_height = (static_cast<int64_t>(s.model->canvas_height()) * s.height + height - 1) / height;
+    if (scaled_width > kMaxArchCanvas || scaled_height > kMaxArchCanvas)
+        fail_invalid_argument(format("render size %dx%d: the %s model's %dx%d canvas (coded %dx%d) drawn at that "
+                                     "scale is %lldx%lld, more than %d per side",
+                                     s.width, s.height, s.arch.c_str(), s.model->canvas_width(),
+                                     s.model->canvas_height(), width, height, static_cast<long long>(scaled_width),
+                                     static_cast<long long>(scaled_height), static_cast<int>(kMaxArchCanvas)));
+    s.canvas_width = static_cast<int>(scaled_width);
+    s.canvas_height = static_cast<int>(scaled_height);
     // Rendering needs the canvas' activations: count at least kDecodeBytesPerCanvasPixel a pixel.
-    const int64_t canvas_pixels = static_cast<int64_t>(s.model->canvas_width()) * s.model->canvas_height();
+    const int64_t canvas_pixels = scaled_width * scaled_height;
     const int64_t needed = count_parameters(*s.model).transmitted * kDecodeBytesPerParameter +
                            canvas_pixels * kDecodeBytesPerCanvasPixel;
     if (budget.bytes >= 0 && needed > budget.bytes)
         fail(-ENOMEM, format("segment (%s): rendering its %dx%d canvas needs at least %s, more than the %s %s; %s",
-                             s.arch.c_str(), s.model->canvas_width(), s.model->canvas_height(),
-                             memory_text(needed).c_str(), memory_text(budget.bytes).c_str(), budget.source.c_str(),
-                             hint));
+                             s.arch.c_str(), s.canvas_width, s.canvas_height, memory_text(needed).c_str(),
+                             memory_text(budget.bytes).c_str(), budget.source.c_str(), hint));
     load_model_weights(*s.model, segment.tensors);
     s.parameters = count_parameters(*s.model).transmitted;
     s.model->to(s.device);
@@ -159,8 +177,9 @@ void SegmentDecoder::render_batch(double index, const std::vector<std::vector<fl
             torch::from_blob(const_cast<float *>(tensors[i].data()), shape, torch::kFloat32).clone().to(s.device);
     }
     namespace I = torch::indexing;
-    const torch::Tensor out = s.model->render(b)
-                                  .index({0, I::Slice(), I::Slice(0, s.height), I::Slice(0, s.width)})
+    const torch::Tensor canvas =
+        s.other_size ? s.model->render_size(b, s.canvas_height, s.canvas_width) : s.model->render(b);
+    const torch::Tensor out = canvas.index({0, I::Slice(), I::Slice(0, s.height), I::Slice(0, s.width)})
                                   .to(torch::kCPU, torch::kFloat32)
                                   .contiguous();
     rgb->assign(out.data_ptr<float>(), out.data_ptr<float>() + out.numel());
