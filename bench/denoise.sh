@@ -20,16 +20,13 @@
 # a Markdown table on stdout (also build/bench/denoise/table.md, which bench/make_doc.py puts in
 # docs/benchmarks.md): RGB PSNR against the clean clip, averaged over the frames.
 set -euo pipefail
-ROOT=$(cd "$(dirname "$0")/.." && pwd)
+. "$(dirname "$0")/task_lib.sh"
 CLIP=${1:-$ROOT/../shared/data/clips/carphone_qcif.mp4}
 FRAMES=${2:-32}
 EPOCHS=${3:-100}
-FF=$ROOT/build/ffmpeg/ffmpeg
 AUX=${DENOISE_FFMPEG:-/usr/bin/ffmpeg}
 OUT=$ROOT/build/bench/denoise
 mkdir -p "$OUT"
-lock() { if [ -n "${BENCH_LOCK:-}" ]; then flock "$BENCH_LOCK" "$@"; else "$@"; fi; }
-FFQ=("$FF" -hide_banner -nostdin -loglevel error -y)
 AUXQ=("$AUX" -hide_banner -nostdin -loglevel error -y -filter_threads 1)
 
 "${FFQ[@]}" -i "$CLIP" -frames:v "$FRAMES" -pix_fmt yuv420p "$OUT/clean.y4m"
@@ -39,11 +36,7 @@ sp="st(1,random(0));if(lt(ld(1),0.025),0,if(gt(ld(1),0.975),255,"
     -vf "format=gbrp,geq=r='${sp}r(X,Y)))':g='${sp}g(X,Y)))':b='${sp}b(X,Y)))',format=yuv420p" "$OUT/saltpepper.y4m"
 
 # RGB PSNR of FILE against the clean clip, averaged over the frames
-psnr() {
-    "$FF" -hide_banner -nostdin -i "$1" -i "$OUT/clean.y4m" \
-        -lavfi "[0]format=rgb24[a];[1]format=rgb24[b];[a][b]psnr" -f null - 2>&1 |
-        sed -n 's/.*PSNR.*average:\([0-9.inf]*\).*/\1/p'
-}
+psnr() { rgb_psnr "$1" "$OUT/clean.y4m"; }
 
 declare -A result
 methods=()

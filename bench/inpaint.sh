@@ -13,17 +13,14 @@
 # delogo and drawbox) for the baseline; BENCH_LOCK=FILE holds that flock around each encode.
 # Output: build/bench/inpaint/ and a Markdown table on stdout, kept in build/bench/inpaint/table.md.
 set -euo pipefail
-ROOT=$(cd "$(dirname "$0")/.." && pwd)
+. "$(dirname "$0")/task_lib.sh"
 CLIP=${1:-$ROOT/../shared/data/clips/carphone_qcif.mp4}
 FRAMES=${2:-32}
 EPOCHS=${3:-100}
 SQ=${4:-16}
-FF=$ROOT/build/ffmpeg/ffmpeg
 BFF=${BASELINE_FFMPEG:-/usr/bin/ffmpeg}
 OUT=$ROOT/build/bench/inpaint
 mkdir -p "$OUT"
-lock() { if [ -n "${BENCH_LOCK:-}" ]; then flock "$BENCH_LOCK" "$@"; else "$@"; fi; }
-q() { "$FF" -hide_banner -nostdin -loglevel error -y "$@"; }
 
 q -i "$CLIP" -frames:v "$FRAMES" -pix_fmt yuv420p "$OUT/src.y4m"
 read -r W H < <("${FF%ffmpeg}ffprobe" -v error -select_streams v -show_entries stream=width,height -of csv=p=0 "$OUT/src.y4m" | tr ',' ' ')
@@ -41,16 +38,11 @@ holes() {
 }
 
 # RGB PSNR of FILE against the source: whole frame, then the holes of MASK (their mean MSE)
-psnr_of() {
-    "$FF" -hide_banner -nostdin -i "$1" -i "$OUT/src.y4m" -lavfi "[0]format=rgb24[a];[1]format=rgb24[b];[a][b]psnr" \
-        -f null - 2>&1 | sed -n 's/.*PSNR.*average:\([0-9.inf]*\).*/\1/p' | awk '{ printf "%.2f", $1 }'
-}
+psnr_of() { rgb_psnr "$1" "$OUT/src.y4m" | awk '{ printf "%.2f", $1 }'; }
 hole_psnr() {
     local file=$1 mask=$2 x y w h mses=""
     while read -r x y w h; do
-        p=$("$FF" -hide_banner -nostdin -i "$file" -i "$OUT/src.y4m" -lavfi \
-            "[0]format=rgb24,crop=$w:$h:$x:$y[a];[1]format=rgb24,crop=$w:$h:$x:$y[b];[a][b]psnr" \
-            -f null - 2>&1 | sed -n 's/.*PSNR.*average:\([0-9.inf]*\).*/\1/p')
+        p=$(rgb_psnr "$file" "$OUT/src.y4m" "crop=$w:$h:$x:$y")
         mses="$mses $p"
     done < <(holes "$mask")
     # equal-sized holes: the mean of their MSEs

@@ -11,16 +11,12 @@
 # measured are the 2nd, 4th, ... up to the last one with a kept frame after it (0-based 1, 3,
 # ..., FRAMES-3): the last held-out frame has no later frame to interpolate towards.
 set -euo pipefail
-ROOT=$(cd "$(dirname "$0")/.." && pwd)
+. "$(dirname "$0")/task_lib.sh"
 CLIP=${1:-$ROOT/../shared/data/clips/carphone_qcif.mp4}
 FRAMES=${2:-32}
 EPOCHS=${3:-100}
-FF=$ROOT/build/ffmpeg/ffmpeg
 OUT=$ROOT/build/bench/interp
 mkdir -p "$OUT"
-lock() { if [ -n "${BENCH_LOCK:-}" ]; then flock "$BENCH_LOCK" "$@"; else "$@"; fi; }
-FFQ=("$FF" -hide_banner -nostdin -loglevel error -y)
-q() { "${FFQ[@]}" "$@"; }
 
 # source: the first FRAMES frames; kept: the odd-numbered ones at half the rate
 q -i "$CLIP" -frames:v "$FRAMES" -pix_fmt yuv420p "$OUT/src.y4m"
@@ -29,9 +25,7 @@ q -i "$OUT/src.y4m" -vf "select='not(mod(n\,2))',setpts=N/(($RATE)/2)/TB" -r "($
 
 # held-out RGB PSNR of FILE against the source: frames 1, 3, ..., FRAMES-3
 held_out_psnr() {
-    "$FF" -hide_banner -nostdin -i "$1" -i "$OUT/src.y4m" -lavfi \
-        "[0]select='mod(n\,2)*lt(n\,$((FRAMES - 2)))',setpts=N/TB,format=rgb24[a];[1]select='mod(n\,2)*lt(n\,$((FRAMES - 2)))',setpts=N/TB,format=rgb24[b];[a][b]psnr" \
-        -f null - 2>&1 | sed -n 's/.*PSNR.*average:\([0-9.inf]*\).*/\1/p'
+    rgb_psnr "$1" "$OUT/src.y4m" "select='mod(n\,2)*lt(n\,$((FRAMES - 2)))',setpts=N/TB"
 }
 
 row() { printf '| %s | %s | %s |\n' "$1" "$2" "$3" | tee -a "$OUT/table.md"; }

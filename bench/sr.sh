@@ -16,7 +16,7 @@
 # Output: build/bench/sr/ (the files) and a Markdown table on stdout, also kept in
 # build/bench/sr/table.md (bench/make_doc.py puts it in docs/benchmarks.md).
 set -euo pipefail
-ROOT=$(cd "$(dirname "$0")/.." && pwd)
+. "$(dirname "$0")/task_lib.sh"
 CLIP=${1:-$ROOT/../shared/data/clips/bunny_1280x720_132f.mp4}
 FRAMES=${2:-8}
 EPOCHS=${3:-60}
@@ -24,14 +24,10 @@ CROP=${4-$([ $# -ge 1 ] || echo 640x360)}
 SIZE=${SR_SIZE:-}
 PARAMS=${SR_PARAMS-fine=2,2:channels=32,24,32,16,16,16:narrow=8:u_hidden=8:rank=32:ppe_dim=16:nonlocal_dim=8:pe_t=1.25_8:pe_fine=1.25_4}
 LR=${SR_LR:-0.003}
-FF=$ROOT/build/ffmpeg/ffmpeg
 OUT=$ROOT/build/bench/sr
 mkdir -p "$OUT"
-lock() { if [ -n "${BENCH_LOCK:-}" ]; then flock "$BENCH_LOCK" "$@"; else "$@"; fi; }
 # run a command under the lock, its seconds (the time waiting for the lock left out) into $OUT/FILE
 timed() { local file=$1; shift; lock bash -c 's=$(date +%s); "$@" && echo $(($(date +%s) - s)) > "$0"' "$OUT/$file" "$@"; }
-FFQ=("$FF" -hide_banner -nostdin -loglevel error -y)
-q() { "${FFQ[@]}" "$@"; }
 
 # high resolution: the first FRAMES frames (centre crop); low resolution: x4 smaller, bicubic
 crop_filter=null
@@ -43,10 +39,7 @@ LW=$((W / 4)) LH=$((H / 4))
 q -i "$OUT/hr.y4m" -vf "scale=$LW:$LH:flags=bicubic" -pix_fmt yuv420p "$OUT/lr.y4m"
 
 # mean RGB PSNR of FILE against REF (default: the high-resolution frames)
-rgb_psnr() {
-    "$FF" -hide_banner -nostdin -i "$1" -i "${2:-$OUT/hr.y4m}" -lavfi "[0]format=rgb24[a];[1]format=rgb24[b];[a][b]psnr" \
-        -f null - 2>&1 | sed -n 's/.*PSNR.*average:\([0-9.inf]*\).*/\1/p' | awk '{ printf "%.2f", $1 }'
-}
+psnr_2dp() { rgb_psnr "$1" "${2:-$OUT/hr.y4m}" | awk '{ printf "%.2f", $1 }'; }
 
 row() { printf '| %s | %s | %s |\n' "$1" "$2" "$3" | tee -a "$OUT/table.md"; }
 printf '| x4 from %dx%d to %dx%d, %d frames | RGB PSNR (dB) vs the original | time |\n|---|---|---|\n' \
@@ -54,7 +47,7 @@ printf '| x4 from %dx%d to %dx%d, %d frames | RGB PSNR (dB) vs the original | ti
 
 for flags in bicubic lanczos; do
     q -i "$OUT/lr.y4m" -vf "scale=$W:$H:flags=$flags" -pix_fmt yuv420p "$OUT/$flags.y4m"
-    row "$flags upscaling (FFmpeg \`scale\`)" "$(rgb_psnr "$OUT/$flags.y4m")" "-"
+    row "$flags upscaling (FFmpeg \`scale\`)" "$(psnr_2dp "$OUT/$flags.y4m")" "-"
 done
 
 timed encode.s "${FFQ[@]}" -i "$OUT/lr.y4m" -c:v nerv_enc -device cpu -seed 1 -arch pnerv-poly ${SIZE:+-size "$SIZE"} \
@@ -64,7 +57,7 @@ timed decode.s "${FFQ[@]}" -nerv_size "${W}x$H" -i "$OUT/lr.nerv" "$OUT/poly-sr.
 q -i "$OUT/poly-lr.y4m" -vf "scale=$W:$H:flags=bicubic" -pix_fmt yuv420p "$OUT/poly-lr-bicubic.y4m"
 params=$("${FF%ffmpeg}ffprobe" -v error -show_entries stream_tags=parameters -of csv=p=0 "$OUT/lr.nerv")
 model="pnerv-poly, $params parameters, $EPOCHS epochs on the low resolution"
-row "$model, decoded at ${W}x$H (\`-nerv_size\`)" "$(rgb_psnr "$OUT/poly-sr.y4m")" \
+row "$model, decoded at ${W}x$H (\`-nerv_size\`)" "$(psnr_2dp "$OUT/poly-sr.y4m")" \
     "encode $(cat "$OUT/encode.s") s, x4 decode $(cat "$OUT/decode.s") s"
-row "$model, decoded at ${LW}x$LH, bicubic upscaling" "$(rgb_psnr "$OUT/poly-lr-bicubic.y4m")" "-"
-row "(its fit: the ${LW}x$LH decode vs the low-resolution input)" "$(rgb_psnr "$OUT/poly-lr.y4m" "$OUT/lr.y4m")" "-"
+row "$model, decoded at ${LW}x$LH, bicubic upscaling" "$(psnr_2dp "$OUT/poly-lr-bicubic.y4m")" "-"
+row "(its fit: the ${LW}x$LH decode vs the low-resolution input)" "$(psnr_2dp "$OUT/poly-lr.y4m" "$OUT/lr.y4m")" "-"

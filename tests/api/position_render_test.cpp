@@ -31,19 +31,11 @@ NervDecoder *open_rgb_decoder(const std::vector<uint8_t> *stream)
     return d;
 }
 
-Bytes picture_bytes(const NervPicture &p)
-{
-    Bytes b(3 * static_cast<size_t>(p.width) * p.height);
-    for (int y = 0; y < p.height; ++y)
-        std::memcpy(b.data() + 3 * static_cast<size_t>(p.width) * y, p.data[0] + y * p.stride[0], 3 * p.width);
-    return b;
-}
-
 Bytes decode_frame(NervDecoder *d, int64_t i)
 {
     NervPicture p;
     EXPECT_EQ(nerv_decoder_decode_frame(d, i, &p), 0) << nerv_last_error();
-    return picture_bytes(p);
+    return nerv_test::packed_rgb(p);
 }
 
 Bytes decode_position(NervDecoder *d, double position, NervPicture *pic = nullptr)
@@ -52,7 +44,7 @@ Bytes decode_position(NervDecoder *d, double position, NervPicture *pic = nullpt
     EXPECT_EQ(nerv_decoder_decode_position(d, position, &p), 0) << position << ": " << nerv_last_error();
     if (pic)
         *pic = p;
-    return picture_bytes(p);
+    return nerv_test::packed_rgb(p);
 }
 
 Bytes render(NervRenderer *r, double position, int width, int height, int expected = 0)

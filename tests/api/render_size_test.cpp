@@ -60,14 +60,6 @@ NervDecoder *open_on(const Bytes &stream, const NervDecoderSettings &ds)
     return d;
 }
 
-Bytes picture_bytes(const NervPicture &p)
-{
-    Bytes b(3 * static_cast<size_t>(p.width) * p.height);
-    for (int y = 0; y < p.height; ++y)
-        std::memcpy(b.data() + 3 * static_cast<size_t>(p.width) * y, p.data[0] + y * p.stride[0], 3 * p.width);
-    return b;
-}
-
 /** Frame i as decode_frame gives it, checked to be width x height RGB. */
 Bytes decode_frame(NervDecoder *d, int64_t i, int width, int height)
 {
@@ -76,7 +68,7 @@ Bytes decode_frame(NervDecoder *d, int64_t i, int width, int height)
     EXPECT_EQ(p.width, width);
     EXPECT_EQ(p.height, height);
     EXPECT_EQ(p.format, NERV_PIX_FMT_RGB24);
-    return picture_bytes(p);
+    return nerv_test::packed_rgb(p);
 }
 
 /** Mean of each factor x factor block of a width x height RGB picture, rounded. */
@@ -121,7 +113,7 @@ TEST(RenderSizeTest, PnervPolyDecodesAtTwiceAndFourTimesTheSize)
         while (nerv_decoder_receive_frame(d, &p) == 0) {
             EXPECT_EQ(p.width, w);
             EXPECT_EQ(p.height, h);
-            received.push_back(picture_bytes(p));
+            received.push_back(nerv_test::packed_rgb(p));
         }
         ASSERT_EQ(received.size(), 4u) << nerv_last_error();
         // Random access gives the same pictures, and so does a second decoder (deterministic).
@@ -181,7 +173,7 @@ TEST(RenderSizeTest, FractionalPositionsAndRenderersUseTheRenderSize)
     EXPECT_EQ(p.width, w);
     EXPECT_EQ(p.height, h);
     EXPECT_EQ(p.frame_index, 1);
-    const Bytes mid = picture_bytes(p);
+    const Bytes mid = nerv_test::packed_rgb(p);
     EXPECT_NE(mid, decode_frame(d, 1, w, h));
     EXPECT_NE(mid, decode_frame(d, 2, w, h));
 

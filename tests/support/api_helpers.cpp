@@ -121,6 +121,14 @@ Encoded encode_clip(const Clip &clip, NervEncoderSettings s)
     return e;
 }
 
+std::vector<uint8_t> packed_rgb(const NervPicture &p)
+{
+    std::vector<uint8_t> b(3 * static_cast<size_t>(p.width) * p.height);
+    for (int y = 0; y < p.height; ++y)
+        std::memcpy(b.data() + 3 * static_cast<size_t>(p.width) * y, p.data[0] + y * p.stride[0], 3 * p.width);
+    return b;
+}
+
 std::vector<std::vector<uint8_t>> decode_all_rgb(const std::vector<uint8_t> &stream, int *width, int *height)
 {
     NervDecoderSettings ds;
@@ -141,11 +149,7 @@ std::vector<std::vector<uint8_t>> decode_all_rgb(const std::vector<uint8_t> &str
     while ((r = nerv_decoder_receive_frame(dec, &p)) == 0) {
         *width = p.width;
         *height = p.height;
-        std::vector<uint8_t> f(static_cast<size_t>(p.width) * p.height * 3);
-        for (int y = 0; y < p.height; ++y)
-            std::memcpy(f.data() + static_cast<size_t>(y) * p.width * 3, p.data[0] + y * p.stride[0],
-                        static_cast<size_t>(p.width) * 3);
-        out.push_back(std::move(f));
+        out.push_back(packed_rgb(p));
     }
     nerv_decoder_close(&dec);
     if (r != -EAGAIN)

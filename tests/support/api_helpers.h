@@ -39,6 +39,9 @@ Encoded encode_clip(const Clip &clip, NervEncoderSettings settings);
 /** Settings for a quick CPU encode of the fixture: arch, size, epochs. */
 NervEncoderSettings quick_settings(const char *arch, const char *size, int epochs);
 
+/** The bytes of an RGB24 picture, rows packed (no stride padding). */
+std::vector<uint8_t> packed_rgb(const NervPicture &p);
+
 /** Decode all frames of a stream (sent whole) as RGB24; returns the pictures' bytes. */
 std::vector<std::vector<uint8_t>> decode_all_rgb(const std::vector<uint8_t> &stream, int *width, int *height);
 
