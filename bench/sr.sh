@@ -6,11 +6,11 @@
 # own low-resolution render upscaled bicubically (what rendering at the high size adds to that).
 #
 #   bench/sr.sh [CLIP] [FRAMES] [EPOCHS] [CROP]
-#       defaults: bunny_1280x720_132f.mp4 (the paper's Bunny), 8, 60, and the crop: 640x360 (the
+#       defaults: bunny_1280x720_132f.mp4 (the paper's Bunny), 8, 300 (the paper's), and the crop: 640x360 (the
 #       centre) for the default clip, the whole picture for a clip given (make bench-tasks passes
 #       CLIP FRAMES EPOCHS); width and height must be multiples of 4
-#   SR_SIZE (default: none), SR_PARAMS (default: a small model, ~90k parameters), SR_LR (default
-#   0.003): the pnerv-poly -size, -nerv-params and -lr (a small CPU budget; the paper: 300 epochs)
+#   SR_SIZE (default: none), SR_PARAMS (default: a small model, 102,851 parameters), SR_LR (default
+#   0.003): the pnerv-poly -size, -nerv-params and -lr (a small model for a CPU budget)
 #
 # Uses build/ffmpeg/ffmpeg; BENCH_LOCK=FILE holds that flock around each CPU-heavy step.
 # Output: build/bench/sr/ (the files) and a Markdown table on stdout, also kept in
@@ -19,7 +19,7 @@ set -euo pipefail
 . "$(dirname "$0")/task_lib.sh"
 CLIP=${1:-$ROOT/../shared/data/clips/bunny_1280x720_132f.mp4}
 FRAMES=${2:-8}
-EPOCHS=${3:-60}
+EPOCHS=${3:-300}
 CROP=${4-$([ $# -ge 1 ] || echo 640x360)}
 SIZE=${SR_SIZE:-}
 PARAMS=${SR_PARAMS-fine=2,2:channels=32,24,32,16,16,16:narrow=8:u_hidden=8:rank=32:ppe_dim=16:nonlocal_dim=8:pe_t=1.25_8:pe_fine=1.25_4}

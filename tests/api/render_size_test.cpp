@@ -140,11 +140,10 @@ Bytes mirrored(const Bytes &rgb, int width, int height)
 
 TEST(RenderSizeTest, TwiceTheSizeKeepsThePictureInPlace)
 {
-    // The 2x render covers the same picture: shrunk back (2x2 means) it lies far closer to the
-    // native render than to that render mirrored, which a misplaced canvas (another crop, another
-    // scale) would not. It is no magnification: each of the finer tiles draws a patch much like
-    // its whole native tile (docs/models.md), so shrunk back it is only 17.3..19.3 dB from the
-    // native render (measured, frames 0..3), against 9.8..10.4 dB for the mirror.
+    // The 2x render is a magnification of the same picture: shrunk back (2x2 means) it gives the
+    // native render back (46.6..50.5 dB, measured, frames 0..3), and is nothing like that render
+    // mirrored (9.7..10.4 dB), which a misplaced canvas (another crop, another scale) would be
+    // closer to. (The finer tiling drawn before was a mosaic: 17.3..19.3 dB, docs/models.md.)
     const auto &e = poly_stream();
     ASSERT_EQ(e.result, 0) << e.error;
     NervDecoder *native = open_on(e.stream, rgb_settings(0, 0));
@@ -153,8 +152,8 @@ TEST(RenderSizeTest, TwiceTheSizeKeepsThePictureInPlace)
         const Bytes small = decode_frame(native, i, kWidth, kHeight);
         const Bytes shrunk = box_shrink(decode_frame(twice, i, 2 * kWidth, 2 * kHeight), 2 * kWidth, 2 * kHeight, 2);
         const double same = psnr(shrunk, small), mirror = psnr(shrunk, mirrored(small, kWidth, kHeight));
-        EXPECT_GT(same, 15.0) << "frame " << i;
-        EXPECT_GT(same, mirror + 4.0) << "frame " << i;
+        EXPECT_GT(same, 35.0) << "frame " << i;
+        EXPECT_GT(same, mirror + 20.0) << "frame " << i;
         std::printf("[render size] frame %lld: 2x shrunk back vs native %.2f dB, vs native mirrored %.2f dB\n",
                     static_cast<long long>(i), same, mirror);
     }

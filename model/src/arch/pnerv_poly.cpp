@@ -1,11 +1,29 @@
 #include "arch/pnerv_poly.h"
 
+#include <algorithm>
+
 #include "arch/layers/arch_limits.h"
 #include "arch/layers/layer_text.h"
 #include "arch/layers/pnerv_patches.h"
 #include "core/error.h"
 
 namespace nerv {
+
+namespace {
+
+/** [N, C, h, w] -> [N, C, scale h, scale w], bicubic (align_corners false: pixel areas line up). */
+torch::Tensor magnify(const torch::Tensor &x, int64_t scale)
+{
+    if (scale == 1)
+        return x;
+    namespace F = torch::nn::functional;
+    return F::interpolate(x, F::InterpolateFuncOptions()
+                                 .size(std::vector<int64_t>{scale * x.size(2), scale * x.size(3)})
+                                 .mode(torch::kBicubic)
+                                 .align_corners(false));
+}
+
+}  // namespace
 
 PnervPolyImpl::PnervPolyImpl(const PnervPolyConfig &config) : config_(config)
 {
@@ -34,24 +52,45 @@ torch::Tensor PnervPolyImpl::normalized_time(const torch::Tensor &index, int64_t
 
 torch::Tensor PnervPolyImpl::render(const FrameBatch &batch)
 {
-    return render_size(batch, canvas_height(), canvas_width());
+    return render_canvas(batch, 1);
 }
 
 torch::Tensor PnervPolyImpl::render_size(const FrameBatch &batch, int out_height, int out_width)
 {
-    const PnervPolyConfig &c = config_;
-    if (!batch.index.defined() || batch.index.dim() != 1 || batch.index.size(0) < 1)
-        fail_invalid_argument("PNeRV-poly: render needs batch.index of shape [B], B >= 1");
     if (out_height < 1 || out_width < 1 || out_height > kMaxArchCanvas || out_width > kMaxArchCanvas)
         fail_invalid_argument(format("PNeRV-poly: output size %dx%d is invalid: expected 1..%lld per side",
                                      out_width, out_height, (long long)kMaxArchCanvas));
+    // The smallest whole magnification covering the size on both axes.
+    const int64_t scale = std::max((out_height + canvas_height() - 1) / canvas_height(),
+                                   (out_width + canvas_width() - 1) / canvas_width());
+    const torch::Tensor drawn = render_canvas(batch, scale);
+    if (drawn.size(2) == out_height && drawn.size(3) == out_width)
+        return drawn;
+    // Between the whole magnifications (and below the canvas size): shrink the next larger
+    // render, averaging each output pixel's area of it.
+    namespace F = torch::nn::functional;
+    return F::interpolate(drawn, F::InterpolateFuncOptions()
+                                     .size(std::vector<int64_t>{out_height, out_width})
+                                     .mode(torch::kArea));
+}
+
+torch::Tensor PnervPolyImpl::render_canvas(const FrameBatch &batch, int64_t scale)
+{
+    const PnervPolyConfig &c = config_;
+    if (!batch.index.defined() || batch.index.dim() != 1 || batch.index.size(0) < 1)
+        fail_invalid_argument("PNeRV-poly: render needs batch.index of shape [B], B >= 1");
+    if (scale < 1 || scale * std::max(canvas_height(), canvas_width()) > kMaxArchCanvas)
+        fail_invalid_argument(format("PNeRV-poly: magnification %lld of the %dx%d canvas is invalid: expected "
+                                     "1..%lld per side",
+                                     (long long)scale, canvas_width(), canvas_height(), (long long)kMaxArchCanvas));
     const torch::Device device = head_->weight.device();
-    const PatchLayout layout = make_patch_layout(out_height, out_width, c.tile_height(), c.tile_width(), c.margin());
-    const int64_t frames = batch.index.size(0), patches = layout.count();
+    const PatchLayout tiles =
+        make_patch_layout(canvas_height(), canvas_width(), c.tile_height(), c.tile_width(), c.margin());
+    const int64_t frames = batch.index.size(0), patches = tiles.count();
 
     const torch::Tensor t = normalized_time(batch.index, batch.frame_count).to(device);  // [B] float64
-    const torch::Tensor coarse = coarse_patch_coordinates(layout).to(device);            // [P, 2]
-    const torch::Tensor fine = fine_patch_coordinates(layout, c.fine_rows, c.fine_cols).to(device);
+    const torch::Tensor coarse = coarse_patch_coordinates(tiles).to(device);             // [P, 2]
+    const torch::Tensor fine = fine_patch_coordinates(tiles, c.fine_rows, c.fine_cols).to(device);
 
     const torch::Tensor fpe = positional_encoding(t.to(torch::kFloat), c.pe_t);         // [B, 2l]
     const torch::Tensor ppe = ppe_->forward(fine);                                     // [P, D]
@@ -61,8 +100,14 @@ torch::Tensor PnervPolyImpl::render_size(const FrameBatch &batch, int out_height
     torch::Tensor x = u_->forward(z);
     for (auto &block : blocks_)
         x = block->forward(x, z);
-    const torch::Tensor rendered = torch::sigmoid(head_->forward(x));  // [B*P, 3, patch_h, patch_w]
-    return blend_patches(rendered.view({frames, patches, 3, layout.patch_h(), layout.patch_w()}), layout);
+    // A larger picture: the last feature maps magnified, the 1x1 head and the sigmoid applied at
+    // that size. Magnifying before a 3x3 convolution was measured worse (docs/models.md): the
+    // convolutions were only fitted to features at their native spacing.
+    x = magnify(x, scale);
+    const torch::Tensor rendered = torch::sigmoid(head_->forward(x));  // [B*P, 3, s*patch_h, s*patch_w]
+    const PatchLayout drawn = make_patch_layout(scale * tiles.out_h, scale * tiles.out_w, scale * tiles.tile_h,
+                                                scale * tiles.tile_w, scale * tiles.margin);
+    return blend_patches(rendered.view({frames, patches, 3, drawn.patch_h(), drawn.patch_w()}), drawn);
 }
 
 std::vector<std::string> PnervPolyImpl::prunable_parameters() const

@@ -14,12 +14,11 @@
 // in-between times.
 //
 // Sizes. render() draws the canvas, M x N tiles of grid * prod(strides) pixels (720x1280:
-// 4x4 tiles of 180x320 = 9x16 cells x 20). render_size() draws any size: a patch keeps the
-// decoder's native pixel size, so a larger picture is covered by more tiles, each spanning a
-// smaller part of the unit square, whose coordinates Algorithm 1 samples on that picture's
-// own grid (at the canvas size this is exactly the training geometry). Whatever the network
-// does between the training coordinates is what other sizes show: it was only ever fitted
-// at the canvas's tiles.
+// 4x4 tiles of 180x320 = 9x16 cells x 20). render_size() draws any size from the same tiles:
+// the last feature maps are magnified s times (the smallest whole s that covers the size) and
+// the 1x1 head and sigmoid applied at that size; other sizes are area-averaged from the next
+// larger render. That is a magnification of the picture, no new detail: finer tilings and
+// magnifying ahead of a convolution were measured worse (docs/models.md).
 //
 // Training. The generic trainer gives whole frames; a frame is all M x N = 16 patches, which
 // is the paper's batch of 16 patches, so the default train_step (render the frame, loss on
@@ -96,6 +95,9 @@ public:
     static torch::Tensor normalized_time(const torch::Tensor &index, int64_t frame_count);
 
 private:
+    /** The canvas's tiles (the training geometry), each patch drawn `scale` times larger. */
+    torch::Tensor render_canvas(const FrameBatch &batch, int64_t scale);
+
     PnervPolyConfig config_;
     PnervPpe ppe_{nullptr};
     Hmf hmf_{nullptr};

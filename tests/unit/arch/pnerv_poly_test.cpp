@@ -319,12 +319,26 @@ TEST(PnervPolyTest, RenderSizeDrawsAnySize)
     const FrameBatch batch = batch_of({0, 2}, 3);
     torch::NoGradGuard no_grad;
     EXPECT_TRUE(torch::equal(model->render(batch), model->render_size(batch, 64, 64)));
-    // Twice the training size: 8x8 tiles of the native 16x16 pixels.
+    // Twice the training size: the same 4x4 tiles, each patch drawn at 32x32 pixels. It is a
+    // magnification of the native picture: 2x2 means of it give that picture back closely.
+    const torch::Tensor native = model->render(batch);
     const torch::Tensor twice = model->render_size(batch, 128, 128);
     ASSERT_EQ(twice.sizes(), (std::vector<int64_t>{2, 3, 128, 128}));
     EXPECT_TRUE(torch::isfinite(twice).all().item<bool>());
     EXPECT_GE(twice.min().item<float>(), 0.0f);
     EXPECT_LE(twice.max().item<float>(), 1.0f);
+    const torch::Tensor shrunk = torch::avg_pool2d(twice, 2);
+    const double error = (shrunk - native).abs().mean().item<double>();
+    const double spread = (native - native.mean()).abs().mean().item<double>();
+    // Untrained, the features are noise-like, which interpolation cannot keep exactly: 0.012
+    // against a spread (mean |deviation from the mean|) of 0.056 when written; a misplaced or
+    // mosaic picture is off by about the spread.
+    EXPECT_LT(error, 0.35 * spread);
+    std::printf("[pnerv-poly] 2x render shrunk back: mean |error| %.4f against the native render (spread %.4f)\n",
+                error, spread);
+    // A size between whole magnifications is the next larger render, area-averaged.
+    EXPECT_TRUE(torch::allclose(model->render_size(batch, 96, 96),
+                                torch::adaptive_avg_pool2d(twice, {96, 96}), 1e-5, 1e-6));
     // Sizes that are not multiples of the tile, and smaller than the canvas.
     EXPECT_EQ(model->render_size(batch, 71, 125).sizes(), (std::vector<int64_t>{2, 3, 71, 125}));
     EXPECT_EQ(model->render_size(batch, 9, 30).sizes(), (std::vector<int64_t>{2, 3, 9, 30}));
