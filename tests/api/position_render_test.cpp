@@ -49,14 +49,8 @@ Bytes decode_position(NervDecoder *d, double position, NervPicture *pic = nullpt
 
 Bytes render(NervRenderer *r, double position, int width, int height, int expected = 0)
 {
-    Bytes b(3 * static_cast<size_t>(width) * height);
-    NervRenderTarget t{};
-    t.width = width;
-    t.height = height;
-    t.format = NERV_PIX_FMT_RGB24;
-    t.data[0] = b.data();
-    t.stride[0] = 3 * width;
-    EXPECT_EQ(nerv_renderer_render(r, position, &t, nullptr), expected) << position << ": " << nerv_last_error();
+    Bytes b;
+    EXPECT_EQ(nerv_test::render_rgb(r, position, width, height, &b), expected) << position << ": " << nerv_last_error();
     return b;
 }
 

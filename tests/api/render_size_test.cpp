@@ -179,20 +179,12 @@ TEST(RenderSizeTest, FractionalPositionsAndRenderersUseTheRenderSize)
     // A renderer of the decoder draws the decoder's size: the same pictures.
     NervRenderer *r = nullptr;
     ASSERT_EQ(nerv_decoder_get_renderer(d, &r), 0) << nerv_last_error();
-    Bytes rendered(3 * static_cast<size_t>(w) * h);
-    NervRenderTarget t{};
-    t.width = w;
-    t.height = h;
-    t.format = NERV_PIX_FMT_RGB24;
-    t.data[0] = rendered.data();
-    t.stride[0] = 3 * w;
-    ASSERT_EQ(nerv_renderer_render(r, 1.5, &t, nullptr), 0) << nerv_last_error();
+    Bytes rendered;
+    ASSERT_EQ(nerv_test::render_rgb(r, 1.5, w, h, &rendered), 0) << nerv_last_error();
     EXPECT_EQ(rendered, mid);
-    ASSERT_EQ(nerv_renderer_render(r, 3.0, &t, nullptr), 0) << nerv_last_error();
+    ASSERT_EQ(nerv_test::render_rgb(r, 3.0, w, h, &rendered), 0) << nerv_last_error();
     EXPECT_EQ(rendered, decode_frame(d, 3, w, h));
-    t.width = kWidth;
-    t.height = kHeight;
-    EXPECT_EQ(nerv_renderer_render(r, 3.0, &t, nullptr), -EINVAL);
+    EXPECT_EQ(nerv_test::render_rgb(r, 3.0, kWidth, kHeight, &rendered), -EINVAL);
     EXPECT_NE(std::string(nerv_last_error()).find("render target is 176x144, the renderer's pictures are 352x288"),
               std::string::npos)
         << nerv_last_error();

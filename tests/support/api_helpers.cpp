@@ -129,6 +129,18 @@ std::vector<uint8_t> packed_rgb(const NervPicture &p)
     return b;
 }
 
+int render_rgb(NervRenderer *r, double position, int width, int height, std::vector<uint8_t> *out)
+{
+    out->assign(3 * static_cast<size_t>(width) * height, 0);
+    NervRenderTarget t{};
+    t.width = width;
+    t.height = height;
+    t.format = NERV_PIX_FMT_RGB24;
+    t.data[0] = out->data();
+    t.stride[0] = 3 * width;
+    return nerv_renderer_render(r, position, &t, nullptr);
+}
+
 std::vector<std::vector<uint8_t>> decode_all_rgb(const std::vector<uint8_t> &stream, int *width, int *height)
 {
     NervDecoderSettings ds;

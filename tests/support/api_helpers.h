@@ -42,6 +42,10 @@ NervEncoderSettings quick_settings(const char *arch, const char *size, int epoch
 /** The bytes of an RGB24 picture, rows packed (no stride padding). */
 std::vector<uint8_t> packed_rgb(const NervPicture &p);
 
+/** Renders the renderer's picture at `position` as RGB24 into *out (resized to width x height,
+ *  rows packed); returns nerv_renderer_render's result. */
+int render_rgb(NervRenderer *r, double position, int width, int height, std::vector<uint8_t> *out);
+
 /** Decode all frames of a stream (sent whole) as RGB24; returns the pictures' bytes. */
 std::vector<std::vector<uint8_t>> decode_all_rgb(const std::vector<uint8_t> &stream, int *width, int *height);
 
