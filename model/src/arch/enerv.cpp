@@ -489,7 +489,8 @@ torch::Tensor EnervImpl::render(const FrameBatch &batch)
     const EnervConfig &c = config_;
     if (!batch.index.defined() || batch.index.dim() != 1 || batch.index.size(0) < 1)
         fail_invalid_argument("E-NeRV: render needs batch.index of shape [B], B >= 1");
-    const torch::Tensor t = normalized_time(batch.index, batch.frame_count).to(head_->weight.device());
+    const torch::Tensor t =
+        normalized_time(batch.index, batch.frame_count).to(head_->weight.device(), head_->weight.scalar_type());
     const torch::Tensor t_emb = stem_t_->forward(positional_encoding(t, c.pe_t));          // [B, d]
     const torch::Tensor t_mod = t_branch_->forward(positional_encoding(t, c.pe_mod));      // [B, d0]
     torch::Tensor x = spatial_features(t_emb);

@@ -278,8 +278,10 @@ torch::Tensor NervImpl::render(const FrameBatch &batch)
 {
     if (batch.frame_count < 1 || !batch.index.defined() || batch.index.dim() != 1)
         fail_invalid_argument("nerv: render needs index [B] and frame_count >= 1");
-    // t = i / N in double, rounded once to float32 like the reference's torch.tensor(i / N).
-    torch::Tensor t = (batch.index.to(torch::kDouble) / static_cast<double>(batch.frame_count)).to(torch::kFloat);
+    // t = i / N in double, rounded once to float32 like the reference's torch.tensor(i / N)
+    // (to the weights' type: float64 in the gradient checks).
+    torch::Tensor t = (batch.index.to(torch::kDouble) / static_cast<double>(batch.frame_count))
+                          .to(head_->weight.scalar_type());
     PositionalEncodingOptions pe;
     pe.base = config_.pe_base;
     pe.levels = static_cast<int>(config_.pe_levels);

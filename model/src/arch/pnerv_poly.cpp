@@ -90,9 +90,11 @@ torch::Tensor PnervPolyImpl::render_canvas(const FrameBatch &batch, int64_t scal
 
     const torch::Tensor t = normalized_time(batch.index, batch.frame_count).to(device);  // [B] float64
     const torch::Tensor coarse = coarse_patch_coordinates(tiles).to(device);             // [P, 2]
-    const torch::Tensor fine = fine_patch_coordinates(tiles, c.fine_rows, c.fine_cols).to(device);
+    // float32 like the reference (the weights' type: float64 in the gradient checks)
+    const torch::ScalarType type = head_->weight.scalar_type();
+    const torch::Tensor fine = fine_patch_coordinates(tiles, c.fine_rows, c.fine_cols).to(device, type);
 
-    const torch::Tensor fpe = positional_encoding(t.to(torch::kFloat), c.pe_t);         // [B, 2l]
+    const torch::Tensor fpe = positional_encoding(t.to(type), c.pe_t);                  // [B, 2l]
     const torch::Tensor ppe = ppe_->forward(fine);                                     // [P, D]
     const torch::Tensor tse = time_aware_spatial_embedding(coarse, t, c.tse_levels(), c.tse_base);  // [B, P, k]
     const torch::Tensor z = (hmf_->forward(fpe, ppe) + tse).reshape({frames * patches, c.rank});

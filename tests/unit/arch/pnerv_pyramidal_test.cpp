@@ -251,11 +251,12 @@ const TrainedClip &trained_small_model()
 
 TEST(PnervPyramidalTest, ShortTrainingOnRealVideoReachesPsnrBand)
 {
-    // 240 steps on 4 frames: measured 28.38 dB (seed 10) from 12.81 dB untrained, 7.7 s on the
-    // 2-core machine. The band is +-1.5 dB around it.
+    // 240 steps on 4 frames: measured 28.38 dB (seed 10) from 12.81 dB untrained, 7.7 s on an
+    // Intel 2-core machine, 30.09 dB on an AMD EPYC one (the same code: another CPU's kernels
+    // round differently, and a short run amplifies it). The band holds both.
     const TrainedClip &t = trained_small_model();
     EXPECT_GT(t.psnr, 26.9) << "trained in " << t.seconds << " s";
-    EXPECT_LT(t.psnr, 29.9) << "better than the band: update the band";
+    EXPECT_LT(t.psnr, 31.6) << "better than the band: update the band";
     EXPECT_GT(t.psnr, t.psnr_untrained + 8.0);
     std::cout << "pnerv small: " << t.psnr_untrained << " -> " << t.psnr << " dB in " << t.seconds << " s\n";
 }

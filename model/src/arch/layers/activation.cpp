@@ -5,15 +5,23 @@
 namespace nerv {
 namespace {
 
-// Debian's LibTorch 1.13 computes exact GELU's backward wrongly (garbage, sometimes NaN)
-// when the incoming gradient is not contiguous, which happens whenever a GELU output is
-// permuted or transposed downstream. This identity makes that gradient contiguous first.
-struct ContiguousGradient : public torch::autograd::Function<ContiguousGradient> {
-    static torch::Tensor forward(torch::autograd::AutogradContext *, const torch::Tensor &x) { return x; }
-    static torch::autograd::variable_list backward(torch::autograd::AutogradContext *,
+// Debian's LibTorch 1.13 computes exact GELU's backward wrongly (errors up to 1e25, different
+// on every call) whenever the incoming gradient's memory layout differs from the input's: a
+// GELU output permuted downstream, or an NCHW input whose gradient arrives channels-last.
+// Every GELU of every architecture is built here, so this is the one place that guards it:
+// the input keeps its own dense layout (NCHW or channels-last, no copy when it already is
+// one) and the gradient is brought to that same layout before GELU's backward sees it.
+struct SameLayoutGradient : public torch::autograd::Function<SameLayoutGradient> {
+    static torch::Tensor forward(torch::autograd::AutogradContext *ctx, const torch::Tensor &y)
+    {
+        ctx->saved_data["channels_last"] = y.dim() == 4 && !y.is_contiguous() && y.is_contiguous(at::MemoryFormat::ChannelsLast);
+        return y;
+    }
+    static torch::autograd::variable_list backward(torch::autograd::AutogradContext *ctx,
                                                    torch::autograd::variable_list grads)
     {
-        return {grads[0].contiguous()};
+        const bool channels_last = ctx->saved_data["channels_last"].toBool();
+        return {grads[0].contiguous(channels_last ? at::MemoryFormat::ChannelsLast : at::MemoryFormat::Contiguous)};
     }
 };
 
@@ -21,8 +29,12 @@ class SafeGeluImpl : public torch::nn::Module {
 public:
     torch::Tensor forward(const torch::Tensor &x)
     {
-        torch::Tensor y = torch::gelu(x.contiguous());
-        return y.requires_grad() ? ContiguousGradient::apply(y) : y;
+        // Only a tensor that is channels-last and not also contiguous (C or H*W of 1 are both)
+        // stays so: an NCHW model's tensors keep NCHW, and its numbers do not change.
+        const bool channels_last = x.dim() == 4 && !x.is_contiguous() && x.is_contiguous(at::MemoryFormat::ChannelsLast);
+        torch::Tensor y =
+            torch::gelu(x.contiguous(channels_last ? at::MemoryFormat::ChannelsLast : at::MemoryFormat::Contiguous));
+        return y.requires_grad() ? SameLayoutGradient::apply(y) : y;
     }
 };
 TORCH_MODULE(SafeGelu);

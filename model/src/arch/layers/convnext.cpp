@@ -1,5 +1,6 @@
 #include "arch/layers/convnext.h"
 
+#include "arch/layers/activation.h"
 #include "arch/layers/layer_text.h"
 #include "arch/layers/trunc_normal.h"
 #include "core/error.h"
@@ -39,7 +40,8 @@ ConvNeXtBlockImpl::ConvNeXtBlockImpl(const ConvNeXtBlockOptions &o)
                       torch::nn::Conv2dOptions(c, c, o.dw_kernel()).padding((o.dw_kernel() - 1) / 2).groups(c)));
     norm_ = register_module("norm", torch::nn::LayerNorm(torch::nn::LayerNormOptions({c}).eps(o.eps())));
     pwconv1_ = register_module("pwconv1", torch::nn::Linear(c, hidden));
-    act_ = register_module("act", torch::nn::GELU());
+    act_ = make_activation("gelu");
+    register_module("act", act_.ptr());
     pwconv2_ = register_module("pwconv2", torch::nn::Linear(hidden, c));
     gamma_ = register_parameter("gamma", torch::full({c}, o.layer_scale_init()));
 }
@@ -47,7 +49,7 @@ ConvNeXtBlockImpl::ConvNeXtBlockImpl(const ConvNeXtBlockOptions &o)
 torch::Tensor ConvNeXtBlockImpl::forward(const torch::Tensor &x)
 {
     torch::Tensor y = dwconv_->forward(x).permute({0, 2, 3, 1});  // NCHW -> NHWC
-    y = pwconv2_->forward(act_->forward(pwconv1_->forward(norm_->forward(y))));
+    y = pwconv2_->forward(act_.forward(pwconv1_->forward(norm_->forward(y))));
     y = (gamma_ * y).permute({0, 3, 1, 2});
     return x + y;
 }

@@ -56,7 +56,7 @@ private:
     torch::nn::Conv2d dwconv_{nullptr};
     torch::nn::LayerNorm norm_{nullptr};
     torch::nn::Linear pwconv1_{nullptr}, pwconv2_{nullptr};
-    torch::nn::GELU act_{nullptr};
+    torch::nn::AnyModule act_;  // make_activation("gelu"): the layout-guarded GELU
     torch::Tensor gamma_;
 };
 TORCH_MODULE(ConvNeXtBlock);

@@ -2,6 +2,8 @@
 
 #include <cmath>
 
+#include "arch/layers/activation.h"
+
 namespace nerv {
 
 int64_t EnervTransformerOptions::parameter_count() const
@@ -43,9 +45,9 @@ torch::Tensor EnervAttentionImpl::forward(const torch::Tensor &x)
 EnervTransformerBlockImpl::EnervTransformerBlockImpl(const EnervTransformerOptions &options)
 {
     attn_ = register_module("attn", EnervAttention(options));
-    ffn_ = register_module("ffn", torch::nn::Sequential(torch::nn::Linear(options.dim(), options.mlp_dim()),
-                                                        torch::nn::GELU(),
-                                                        torch::nn::Linear(options.mlp_dim(), options.dim())));
+    ffn_ = register_module("ffn", torch::nn::Sequential(torch::nn::Linear(options.dim(), options.mlp_dim())));
+    ffn_->push_back(make_activation("gelu"));
+    ffn_->push_back(torch::nn::Linear(options.mlp_dim(), options.dim()));
 }
 
 torch::Tensor EnervTransformerBlockImpl::forward(const torch::Tensor &x)
