@@ -48,6 +48,15 @@
 #include "encode.h"
 #include "libnerv.h"
 
+/**
+ * The layout of libavformat's AVIOInterruptCB, which libavcodec does not
+ * include: what an application hands over in the "interrupt_callback" option.
+ */
+typedef struct NervInterruptCB {
+    int (*callback)(void *opaque);
+    void *opaque;
+} NervInterruptCB;
+
 typedef struct NervEncContext {
     const AVClass *class;
     NervEncoder *enc;
@@ -61,11 +70,18 @@ typedef struct NervEncContext {
     unsigned segment_alloc;
     size_t segment_size;
     int segment_pending;
+    /** segments output so far (the ones a checkpoint keeps) */
+    int segments;
     int flushed;
 
     /* progress throttling */
     int progress_segment;
     int progress_phase;
+
+    /** the application's interrupt callback (hidden option, see options[]) */
+    uint8_t *interrupt_cb;
+    int interrupt_cb_size;   /* must follow interrupt_cb: an AV_OPT_TYPE_BINARY pair */
+    NervInterruptCB interrupt;
 
     /* options: named as libnerv's settings, "unset" means the library default */
     char *arch;
@@ -235,6 +251,42 @@ static void progress_cb(void *user_data, const NervProgress *p)
            p->loss, p->psnr, p->learning_rate, p->elapsed_s, p->eta_s);
 }
 
+/**
+ * NervAbortCallback: libnerv polls it once per training iteration (and per
+ * frame of a segment's final check), so a nonzero return of the application's
+ * interrupt callback stops training within one iteration.
+ */
+static int interrupt_requested(void *user_data)
+{
+    const NervEncContext *s = user_data;
+
+    return s->interrupt.callback && s->interrupt.callback(s->interrupt.opaque);
+}
+
+/**
+ * The application interrupted the encode: libnerv stopped training within an
+ * iteration (NERV_ERROR_ABORTED; with a checkpoint it saved the exact state),
+ * or the input ended early because of the interrupt, before the segment was
+ * complete. Either way that segment is not output. Returns AVERROR_EXIT (the
+ * library's code) so that the caller sees an error, not a finished encode.
+ */
+static int interrupted(AVCodecContext *avctx, int in_training)
+{
+    NervEncContext *s = avctx->priv_data;
+    const char *checkpoint = s->checkpoint && *s->checkpoint ? s->checkpoint : NULL;
+
+    av_log(avctx, AV_LOG_ERROR, "%s %d %s: the output holds the %d segment%s finished before.\n",
+           in_training ? "Training of segment" : "Interrupted before segment", s->segments,
+           in_training ? "interrupted" : "was complete", s->segments, s->segments == 1 ? "" : "s");
+    if (!checkpoint)
+        av_log(avctx, AV_LOG_ERROR, "Set -checkpoint FILE to make an interrupted encode "
+               "resumable.\n");
+    else if (in_training || s->segments > 0)
+        av_log(avctx, AV_LOG_ERROR, "The checkpoint %s keeps the work: run the same command "
+               "with -resume 1 to continue.\n", checkpoint);
+    return AVERROR_EXIT;
+}
+
 static const char *matrix_name(AVCodecContext *avctx)
 {
     switch (avctx->colorspace) {
@@ -277,6 +329,16 @@ static av_cold int nerv_enc_init(AVCodecContext *avctx)
     settings.log_level     = ff_libnerv_log_level();
     settings.progress_cb   = progress_cb;
     settings.progress_user = avctx;
+    if (s->interrupt_cb_size) {
+        if (s->interrupt_cb_size != sizeof(s->interrupt)) {
+            av_log(avctx, AV_LOG_ERROR, "interrupt_callback must be the %d bytes of an "
+                   "AVIOInterruptCB, not %d.\n", (int)sizeof(s->interrupt), s->interrupt_cb_size);
+            return AVERROR(EINVAL);
+        }
+        memcpy(&s->interrupt, s->interrupt_cb, sizeof(s->interrupt));
+        settings.abort_cb   = interrupt_requested;
+        settings.abort_user = s;
+    }
 
     /* What the codec context knows; apply_options() refuses these names. */
     if (fps.num <= 0 || fps.den <= 0) {
@@ -378,6 +440,7 @@ static int keep_segment(AVCodecContext *avctx, const NervPacket *np)
     memcpy(s->segment, np->data, np->size);
     s->segment_size    = np->size;
     s->segment_pending = 1;
+    s->segments++;
 
     if (nerv_encoder_get_stats(s->enc, &st) >= 0 && st.frames > 0)
         av_log(avctx, AV_LOG_VERBOSE, "segment %d: %d frames, %"PRId64" parameters, "
@@ -433,12 +496,19 @@ static int nerv_receive_packet(AVCodecContext *avctx, AVPacket *pkt)
         }
         if (ret == AVERROR_EOF)
             return AVERROR_EOF;
+        if (ret == NERV_ERROR_ABORTED)
+            return interrupted(avctx, 1);
         if (ret != AVERROR(EAGAIN))
             return ff_libnerv_error(avctx, ret, "encoding");
 
         /* The library needs more pictures. */
         if (!s->frame->buf[0]) {
             ret = ff_encode_get_frame(avctx, s->frame);
+            /* An interrupted application ends the input early: the frames buffered are
+             * not the whole segment and must not be trained as one (nerv encode does not
+             * flush when interrupted either). */
+            if (ret == AVERROR_EOF && !s->flushed && interrupt_requested(s))
+                return interrupted(avctx, 0);
             if (ret == AVERROR_EOF && !s->flushed) {
                 ret = nerv_encoder_send_frame(s->enc, NULL);
                 if (ret < 0)
@@ -536,6 +606,15 @@ static const AVOption options[] = {
     { "nerv-params",    "Other libnerv settings and architecture parameters as key=value pairs "
                         "separated by ':', e.g. strides=4,4,2:lower_width=8",
       OFFSET(nerv_params),    AV_OPT_TYPE_DICT,   { .str = NULL }, 0, 0, VE },
+    /*
+     * Not a user option: no flags, so ffmpeg's command line cannot set it and -h does not
+     * list it. An application (ffmpeg: its signal handling, fftools/ffmpeg_enc.c) sets it
+     * with av_opt_set_bin() to the bytes of an AVIOInterruptCB before avcodec_open2();
+     * training stops within one iteration once the callback returns nonzero. Like any
+     * function pointer it must never come from untrusted input.
+     */
+    { "interrupt_callback", "The application's interrupt callback: the bytes of an AVIOInterruptCB",
+      OFFSET(interrupt_cb),   AV_OPT_TYPE_BINARY, { .str = NULL }, 0, 0, 0 },
     { NULL },
 };
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Run the nerv FATE tests in the patched FFmpeg tree (`make fate`), then the checks that need
-# this repository's nerv tool, and print a summary.
+# Run the nerv FATE tests in the patched FFmpeg tree (`make fate`), then the checks outside FATE
+# (options, interoperability with this repository's nerv tool, Ctrl-C), and print a summary.
 #
 #   scripts/ffmpeg/fate.sh [--gen | --asan=LIBDIR] TREE NERV_CLI
 #
@@ -62,11 +62,13 @@ if [ "$gen" -eq 1 ]; then
     done
 fi
 
-# Checks outside FATE: they need the nerv command line tool of this repository.
+# Checks outside FATE: the nerv command line tool of this repository, and signals sent to a
+# running ffmpeg.
 extra=0
 if [ -z "$asan" ]; then
     "$ROOT/scripts/ffmpeg/check-options.sh" "$tree/ffmpeg" "$nerv" || extra=1
     "$ROOT/scripts/ffmpeg/check-interop.sh" "$tree" "$nerv" || extra=1
+    "$ROOT/scripts/ffmpeg/check-interrupt.sh" "$tree" || extra=1
 fi
 
 summary="fate${asan:+ (ASan/UBSan)}: ${#passed[@]} passed, ${#failed[@]} failed"
