@@ -1,6 +1,10 @@
 #include "arch/enerv.h"
 
+#include <algorithm>
+#include <cmath>
+
 #include "arch/layers/activation.h"
+#include "arch/layers/stride_plan.h"
 #include "core/error.h"
 
 namespace nerv {
@@ -93,12 +97,9 @@ EnervGrid resolve_grid(const ArchRequest &request, const KeyValues &params, cons
         grid.fc_h = fc_hw[0];
         grid.fc_w = fc_hw[1];
     } else {
-        if (request.width % p != 0 || request.height % p != 0)
-            fail_invalid_argument(format("E-NeRV: frame %dx%d is not a multiple of the strides' product %lld "
-                                         "(strides %s); pass fc_hw=h,w for a canvas that covers the frame",
-                                         request.width, request.height, (long long)p, join(grid.strides).c_str()));
-        grid.fc_h = request.height / p;
-        grid.fc_w = request.width / p;
+        // The smallest grid whose canvas covers the frame (cropped back to it).
+        grid.fc_h = (request.height + p - 1) / p;
+        grid.fc_w = (request.width + p - 1) / p;
     }
     return grid;
 }
@@ -134,6 +135,36 @@ EnervConfig solve_budget(EnervConfig c, const EnervWidthRule &rule, double budge
     return c;
 }
 
+/** The transformer, MLP and lower widths (256, 512, 128, 128, 64, 96) set a floor of about two
+ *  million parameters whatever fc_dim is. A budget below it narrows them all by one factor
+ *  (steps of 0.85, each at least 2) until the smallest fc_dim fits; the bunny model never
+ *  reaches this. */
+void narrow_for_budget(EnervConfig &c, EnervWidthRule &rule, double budget)
+{
+    const EnervConfig c0 = c;
+    const EnervWidthRule rule0 = rule;
+    auto scaled = [](int64_t w, double s) { return std::max<int64_t>(2, std::llround(static_cast<double>(w) * s)); };
+    for (double s = 1.0; s > 1e-3; s *= 0.85) {
+        EnervConfig t = c0;
+        EnervWidthRule r = rule0;
+        t.block_dim = scaled(c0.block_dim, s);
+        t.stem_dim = scaled(c0.stem_dim, s);
+        t.mlp_dim = scaled(c0.mlp_dim, s);
+        t.mod_dim = scaled(c0.mod_dim, s);
+        t.dim_head = scaled(c0.dim_head, s);
+        r.lower_width = scaled(rule0.lower_width, s);
+        t.fc_dim = kMinFcDim;
+        t.channels = enerv_stage_channels(kMinFcDim, t.strides, r);
+        const bool floor = t.block_dim == 2 && t.stem_dim == 2 && t.mlp_dim == 2 && t.mod_dim == 2 &&
+                           t.dim_head == 2 && r.lower_width == 2;
+        if (static_cast<double>(enerv_parameter_count(t)) <= budget || floor) {
+            c = t;
+            rule = r;
+            return;
+        }
+    }
+}
+
 std::string dims_problem(const char *name, int64_t v, int64_t lo, int64_t hi)
 {
     if (v < lo || v > hi)
@@ -161,15 +192,25 @@ EnervConfig default_enerv_config() { return EnervConfig(); }
 
 EnervGrid default_enerv_grid(int width, int height)
 {
-    const int64_t p = product(default_strides());
-    if (width < 1 || height < 1 || width % p != 0 || height % p != 0)
-        fail_invalid_argument(format("E-NeRV: frame %dx%d: with the default strides %s the width and height must be "
-                                     "positive multiples of %lld; pass strides=s1,s2,... and/or fc_hw=h,w",
-                                     width, height, join(default_strides()).c_str(), (long long)p));
+    if (width < 1 || height < 1)
+        fail_invalid_argument(format("E-NeRV: frame %dx%d is invalid: expected a positive size", width, height));
     EnervGrid grid;
-    grid.fc_h = height / p;
-    grid.fc_w = width / p;
-    grid.strides = default_strides();
+    const int64_t p = product(default_strides());
+    if (width % p == 0 && height % p == 0) {
+        // The reference's geometry: 5,2,2,2,2 on a grid of (H/80) x (W/80) cells (9x16 at 720p).
+        grid.fc_h = height / p;
+        grid.fc_w = width / p;
+        grid.strides = default_strides();
+        return grid;
+    }
+    // Other sizes: NeRV's plan (about 9 cells on the short side) on the smallest covering canvas;
+    // the frame is its top-left corner.
+    StridePlanOptions opts;
+    opts.target_product = stem_grid_target_product(height, width);
+    const StridePlan plan = plan_strides(height, width, opts);
+    grid.fc_h = plan.grid_height;
+    grid.fc_w = plan.grid_width;
+    grid.strides = plan.strides;
     return grid;
 }
 
@@ -289,6 +330,12 @@ EnervConfig resolve_enerv_config(const ArchRequest &request, const EnervGrid *pl
                                          request.size.c_str()));
         if (has_fc_dim)
             fail_invalid_argument("E-NeRV: give either a size budget or param 'fc_dim', not both");
+        const char *widths[] = {"block_dim", "stem_dim", "mlp_dim", "mod_dim", "dim_head", "lower_width"};
+        bool widths_given = false;
+        for (const char *w : widths)
+            widths_given = widths_given || params.has(w);
+        if (!widths_given)
+            narrow_for_budget(c, rule, budget);
         c = solve_budget(c, rule, budget);
     }
     const std::string problem = enerv_config_problem(c);

@@ -59,7 +59,8 @@ struct EnervConfig {
 
 /** The bunny configuration of cfgs/E-NeRV-bunny.yaml (12,490,314 parameters + the grid). */
 EnervConfig default_enerv_config();
-/** Strides 5,2,2,2,2 and the grid H/80 x W/80; -EINVAL when H or W is not a multiple of 80. */
+/** Strides 5,2,2,2,2 and the grid H/80 x W/80 (the reference) when both are multiples of 80; other
+ *  sizes get plan_strides() (about 9 cells on the short side) on the smallest covering canvas. */
 EnervGrid default_enerv_grid(int width, int height);
 std::vector<int64_t> enerv_stage_channels(int64_t fc_dim, const std::vector<int64_t> &strides,
                                           const EnervWidthRule &rule);

@@ -162,6 +162,44 @@ int64_t hnerv_solve_fc_dim(double budget, int64_t embed_parameters, int64_t embe
     return root >= static_cast<double>(kMaxArchChannels + 1) ? kMaxArchChannels + 1 : static_cast<int64_t>(root);
 }
 
+namespace {
+
+/** Decoder (head included) and every frame's embedding values: what a size budget counts. */
+int64_t budget_count(const HnervConfig &c, int64_t frames)
+{
+    return table_parameters(hnerv_layer_table(c), /*with_encoder=*/false) +
+           c.embed_dim() * c.embed_height * c.embed_width * frames;
+}
+
+/** The fc_dim formula ignores stages held at lower_width, which dominate small models (a 25k
+ *  budget at 192x80 gave 50,511 parameters). Past the budget, the largest fc_dim that fits, with
+ *  lower_width (unless given: `fixed_lower_width` > 0) lowered from 12 as far as it takes. */
+void fit_small_budget(HnervConfig &c, const ArchRequest &request, double reduce, int64_t fixed_lower_width)
+{
+    const std::string size = request.size.empty() ? "1.5M" : request.size;
+    const double budget = parse_parameter_budget(size);
+    if (!(budget > 0) || static_cast<double>(budget_count(c, request.frames)) <= budget * 1.01)
+        return;
+    const int64_t widest = fixed_lower_width > 0 ? fixed_lower_width : 12;
+    const int64_t narrowest = fixed_lower_width > 0 ? fixed_lower_width : 1;
+    for (int64_t lw = widest; lw >= narrowest; --lw) {
+        for (int64_t fc_dim = c.fc_dim; fc_dim >= 1; --fc_dim) {
+            HnervConfig t = c;
+            t.fc_dim = fc_dim;
+            t.channels = hnerv_stage_channels(fc_dim, c.dec_strides.size(), reduce, lw);
+            if (static_cast<double>(budget_count(t, request.frames)) <= budget) {
+                c = t;
+                return;
+            }
+        }
+    }
+    // Unreachable: the smallest model stands and the caller refuses it with its count.
+    c.fc_dim = 1;
+    c.channels = hnerv_stage_channels(1, c.dec_strides.size(), reduce, narrowest);
+}
+
+}  // namespace
+
 HnervConfig resolve_hnerv_config(const ArchRequest &request)
 {
     static const KeyValues no_params;
@@ -232,6 +270,8 @@ HnervConfig resolve_hnerv_config(const ArchRequest &request)
                                          (long long)kMaxArchChannels));
     }
     c.channels = hnerv_stage_channels(c.fc_dim, c.dec_strides.size(), reduce, lower_width);
+    if (!params.has("fc_dim"))
+        fit_small_budget(c, request, reduce, params.has("lower_width") ? lower_width : 0);
     validate(c, fail_invalid_argument, /*with_encoder=*/true);
     return c;
 }

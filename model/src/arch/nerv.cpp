@@ -106,6 +106,34 @@ int64_t solve_fc_dim(const std::string &size_text, NervConfig probe, double expa
     return lo;
 }
 
+/** The stem (512 wide) and lower_width (96) set a floor of about a million parameters whatever
+ *  fc_dim is. A numeric budget below it narrows both by the same factor (steps of 0.85, at
+ *  least 4 and 2 wide) until fc_dim 1 fits; the references' sizes never reach this. */
+void narrow_for_budget(const std::string &size_text, NervConfig &c, double expansion, int64_t reduction,
+                       int64_t *lower_width)
+{
+    const double budget = parse_parameter_budget(size_text);
+    if (!(budget > 0))
+        return;
+    auto smallest = [&](int64_t stem, int64_t lower) {
+        NervConfig probe = c;
+        probe.stem_dims.assign(c.stem_dims.size(), stem);
+        probe.fc_dim = 1;
+        probe.channels = nerv_stage_channels(1, probe.strides, expansion, reduction, lower);
+        return static_cast<double>(nerv_parameter_count(probe));
+    };
+    const int64_t stem0 = c.stem_dims.front(), lower0 = *lower_width;
+    for (double scale = 1.0; scale > 1e-3; scale *= 0.85) {
+        const int64_t stem = std::max<int64_t>(4, std::llround(static_cast<double>(stem0) * scale));
+        const int64_t lower = std::max<int64_t>(2, std::llround(static_cast<double>(lower0) * scale));
+        if (smallest(stem, lower) <= budget || (stem == 4 && lower == 2)) {
+            c.stem_dims.assign(c.stem_dims.size(), stem);
+            *lower_width = lower;
+            return;
+        }
+    }
+}
+
 void parse_grid(const std::string &text, int64_t *rows, int64_t *cols)
 {
     const size_t x = text.find('x');
@@ -205,11 +233,16 @@ NervConfig resolve_nerv_config(const ArchRequest &request)
                                      (long long)(c.fc_width * plan.product), (long long)(c.fc_height * plan.product),
                                      (long long)kMaxArchCanvas));
 
+    int64_t lower = lower_width;
     if (params.has("fc_dim"))
         c.fc_dim = params.get_int("fc_dim", 26, 1, kMaxArchChannels);
-    else
-        c.fc_dim = solve_fc_dim(request.size, c, expansion, reduction, lower_width);
-    c.channels = nerv_stage_channels(c.fc_dim, c.strides, expansion, reduction, lower_width);
+    else {
+        if (!params.has("stem") && !params.has("lower_width"))
+            narrow_for_budget(request.size, c, expansion, reduction, &lower);
+        c.fc_dim = solve_fc_dim(request.size, c, expansion, reduction, lower);
+    }
+    const int64_t lower_width_used = lower;
+    c.channels = nerv_stage_channels(c.fc_dim, c.strides, expansion, reduction, lower_width_used);
     for (int64_t ch : c.channels) {
         if (ch < 1 || ch > kMaxArchChannels)
             fail_invalid_argument(format("nerv: a stage width of %lld results from fc_dim %lld, expansion %g, "

@@ -2,6 +2,7 @@
 
 #include <set>
 
+#include "codec/model_size.h"
 #include "core/error.h"
 
 namespace nerv {
@@ -28,9 +29,11 @@ VideoModel create_model_for_training(const ArchEntry &entry, const ArchRequest &
 {
     ParameterLimitScope limit(parameter_limit(budget, kTrainBytesPerParameter));
     std::lock_guard<std::mutex> lock(model_construction_mutex());
-    torch::manual_seed(seed);
     try {
-        return entry.create(request);
+        return create_sized_model(entry, request, [&](const ArchRequest &r) {
+            torch::manual_seed(seed);  // every try draws the same initial weights
+            return entry.create(r);
+        });
     } catch (const Error &) {
         fail_if_over_budget(limit, budget, kTrainBytesPerParameter, what,
                             "use a smaller size, batch or segment_frames, a larger memory_limit, or another device",

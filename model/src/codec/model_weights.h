@@ -24,7 +24,8 @@ void load_model_weights(VideoModelImpl &model, const std::vector<TensorEntry> &e
  *  torch RNG, so concurrent encoders/decoders would otherwise perturb each other's seeds. */
 std::mutex &model_construction_mutex();
 
-/** Builds the model `request` describes, its weights drawn from the global RNG seeded with
+/** Builds the model `request` describes, sized by codec/model_size.h's rules (a default that
+ *  fits the clip, a budget met or refused), its weights drawn from the global RNG seeded with
  *  `seed` (under the construction mutex). A model whose training needs more than `budget`
  *  is refused before any weight is allocated: -ENOMEM naming `what` and the figures. */
 VideoModel create_model_for_training(const ArchEntry &entry, const ArchRequest &request, uint64_t seed,

@@ -6,6 +6,7 @@
 
 #include "arch/registry.h"
 #include "codec/frame_subset.h"
+#include "codec/model_size.h"
 #include "codec/model_weights.h"
 #include "codec/segment_decoder.h"
 #include "codec/training_state.h"
@@ -101,6 +102,27 @@ void SegmentEncoder::discard()
     impl_->pts.clear();
 }
 
+namespace {
+
+/** A model whose coded weights and embeddings outweigh the 8-bit 4:2:0 frames it stands for is
+ *  no compression: say so (the encode goes on; the user asked for this size). */
+void warn_if_larger_than_raw(VideoModelImpl &model, const EncodeJob &job, int64_t frames, int segment_index)
+{
+    const int64_t embeddings = stream_values(model, frames) - count_parameters(model).transmitted -
+                               count_parameters(model).fixed;
+    const double coded = static_cast<double>(count_parameters(model).transmitted) * job.qbits / 8.0 +
+                         static_cast<double>(embeddings) * job.qbits_embed / 8.0;
+    const double raw = 1.5 * job.width * job.height * static_cast<double>(frames);
+    if (coded > raw)
+        job.logger.log(NERV_LOG_WARNING,
+                       "segment %d: this model costs about %.0f bytes, more than the %.0f bytes of the raw video "
+                       "(%lld frames of %dx%d, 8-bit 4:2:0): choose a smaller size, or leave size unset for one "
+                       "that fits the clip",
+                       segment_index, coded, raw, static_cast<long long>(frames), job.width, job.height);
+}
+
+}  // namespace
+
 EncodedSegment SegmentEncoder::encode(int64_t first_frame, int segment_index, const SegmentCheckpointing *checkpointing)
 {
     Impl &s = *impl_;
@@ -140,6 +162,7 @@ EncodedSegment SegmentEncoder::encode(int64_t first_frame, int segment_index, co
                    segment_index, static_cast<long long>(n), job.arch.c_str(), model->summary().c_str(),
                    static_cast<long long>(counts.transmitted), static_cast<long long>(counts.encoder), recipe.epochs,
                    s.device.str().c_str());
+    warn_if_larger_than_raw(*model, job, n, segment_index);
 
     // 2. Frames on the canvas the model renders; inpainting zeroes the holes before anything
     //    (content encoders, neighbour differences, the loss) reads them.

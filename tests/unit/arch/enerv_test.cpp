@@ -341,14 +341,24 @@ INSTANTIATE_TEST_SUITE_P(
 
 TEST(EnervTest, FrameSizeRules)
 {
-    // Default strides need multiples of 80.
-    expect_error(-EINVAL, "80", [] { resolve_enerv_config(request_for(1920, 1080, nullptr)); });
+    // Multiples of 80 keep the reference's 5,2,2,2,2; other sizes get a planned canvas that covers
+    // the frame (cropped back to it).
+    EnervConfig planned_default = resolve_enerv_config(request_for(1920, 1080, nullptr));
+    EXPECT_GE(planned_default.canvas_width(), 1920);
+    EXPECT_GE(planned_default.canvas_height(), 1080);
+    EXPECT_LE(planned_default.canvas_width() * planned_default.canvas_height(), 1920 * 1080 * 9 / 8);
+    const EnervConfig qcif = resolve_enerv_config(request_for(176, 144, nullptr));
+    EXPECT_GE(qcif.canvas_width(), 176);
+    EXPECT_GE(qcif.canvas_height(), 144);
     // Explicit strides whose product divides the frame: 1080p with 5,3,2,2,2 is a 9x16 grid.
     const KeyValues uvg = KeyValues::parse("strides=5,3,2,2,2");
     EnervConfig c = resolve_enerv_config(request_for(1920, 1080, &uvg));
     EXPECT_EQ(c.fc_h, 9);
     EXPECT_EQ(c.fc_w, 16);
-    expect_error(-EINVAL, "120", [&] { resolve_enerv_config(request_for(1900, 1080, &uvg)); });
+    // Strides whose product does not divide the frame: the smallest covering grid.
+    c = resolve_enerv_config(request_for(1900, 1080, &uvg));
+    EXPECT_EQ(c.canvas_width(), 1920);
+    EXPECT_EQ(c.canvas_height(), 1080);
     // fc_hw gives a canvas larger than the frame (the caller crops).
     const KeyValues padded = KeyValues::parse("strides=5,3,2,2,2:fc_hw=9,16");
     c = resolve_enerv_config(request_for(1900, 1070, &padded));
@@ -381,7 +391,13 @@ TEST(EnervTest, BudgetPicksLargestFittingWidth)
     EXPECT_EQ(resolve_enerv_config(request_for(1280, 720, nullptr, "12.5M")).fc_dim, 196);
     EXPECT_EQ(resolve_enerv_config(request_for(1280, 720, nullptr, "3M")).fc_dim, 57);
     expect_error(-EINVAL, "budget", [] { resolve_enerv_config(request_for(1280, 720, nullptr, "big")); });
-    expect_error(-EINVAL, "smallest", [] { resolve_enerv_config(request_for(1280, 720, nullptr, "100k")); });
+    // Below the reference widths' floor (about 2.2M at 720p) the transformer, MLP and lower
+    // widths narrow together; pinned widths keep the floor and refuse.
+    const EnervConfig narrow = resolve_enerv_config(request_for(1280, 720, nullptr, "100k"));
+    EXPECT_LE(enerv_parameter_count(narrow), 100000);
+    EXPECT_LT(narrow.block_dim, 256);
+    const KeyValues pinned = KeyValues::parse("block_dim=256");
+    expect_error(-EINVAL, "smallest", [&] { resolve_enerv_config(request_for(1280, 720, &pinned, "100k")); });
     const KeyValues both = KeyValues::parse("fc_dim=100");
     expect_error(-EINVAL, "fc_dim", [&] { resolve_enerv_config(request_for(1280, 720, &both, "3M")); });
 }
