@@ -13,8 +13,8 @@ NERV_FILE = tests/data/nerv-hnerv.nerv
 NERV_RAW  = -f rawvideo -pix_fmt yuv420p -video_size 64x64 -framerate 25
 NERV_RUN  = . $(SRC_PATH)/tests/fate/nerv.sh;
 # HNeRV, two segments of 4 frames (seeking crosses a segment), ~36k parameters each
-NERV_HNERV_OPTS = -c:v nerv_enc -device cpu -seed 1 -arch hnerv -size 10k -epochs 60 -lr 0.005 \
-                  -segment_frames 4 -nerv-params enc_dim=16:lower_width=8:strides=4,4,4
+NERV_HNERV_OPTS = -c:v nerv_enc -device cpu -seed 1 -arch hnerv -epochs 60 -lr 0.005 \
+                  -segment_frames 4 -nerv-params enc_dim=16:lower_width=8:strides=4,4,4:fc_dim=5
 
 # PNeRV-poly (spatially continuous: renders any size), one segment of 8 frames, 4x4 tiles of
 # 16x16 pixels, ~20k parameters
@@ -147,8 +147,8 @@ fate-nerv-interp-refuse: CMD = $(NERV_RUN) nerv_must_fail ffmpeg "carry no NeRV 
 
 # -tune denoise fitted to the source with strong noise (FFmpeg's noise filter, fixed seed): the
 # decoded frames must be closer to the clean source than the noisy frames are
-NERV_DENOISE_OPTS = -c:v nerv_enc -device cpu -seed 1 -arch hnerv -size 10k -epochs 60 -lr 0.005 \
-                    -tune denoise -nerv-params enc_dim=16:lower_width=8:strides=4,4,4
+NERV_DENOISE_OPTS = -c:v nerv_enc -device cpu -seed 1 -arch hnerv -epochs 60 -lr 0.005 \
+                    -tune denoise -nerv-params enc_dim=16:lower_width=8:strides=4,4,4:fc_dim=5
 FATE_NERV-$(call ALLYES, $(NERV_DEPS) NOISE_FILTER PSNR_FILTER) += fate-nerv-denoise
 fate-nerv-denoise: $(NERV_SRC)
 fate-nerv-denoise: CMD = $(NERV_RUN) nerv_denoise $(NERV_SRC) "$(NERV_DENOISE_OPTS)"

@@ -107,7 +107,9 @@ TEST(InpaintTest, WhatIsInTheHolesDoesNotChangeTheStream)
 TEST(InpaintTest, TheDecoderFillsTheCenterHole)
 {
     const nerv_test::Clip clip = nerv_test::load_fixture_clip(4);
-    const nerv_test::Encoded e = nerv_test::encode_clip(clip, masked("hnerv", "20k", 40, "center"));
+    // 60k: what "20k" built before budgets were enforced (about 50k); a true 20k model fits
+    // the visible pixels too loosely at 40 epochs for the hole to show (17.2 vs 17.0 dB).
+    const nerv_test::Encoded e = nerv_test::encode_clip(clip, masked("hnerv", "60k", 40, "center"));
     ASSERT_EQ(e.result, 0) << e.error;
     const std::vector<std::vector<uint8_t>> luma = decode_luma(e.stream);
     ASSERT_EQ(luma.size(), 4u);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "arch/layers/snerv_sizes.h"
 #include "core/error.h"
 
 namespace nerv {
@@ -19,6 +20,18 @@ std::string count_text(int64_t n)
         out += digits[i];
     }
     return out;
+}
+
+/** SNeRV's 0.35M/0.75M/1.5M/3M are the paper's Table 4 models, kept as such whatever the params
+ *  (SNeRV-T 3M with temporal=conv2d is the paper's variant at the same widths: 3.85M). */
+bool names_paper_configuration(const ArchEntry &entry, double budget)
+{
+    const std::string name = entry.name;
+    if (name == "snerv")
+        return find_snerv_preset(snerv_b_presets(), budget) != nullptr;
+    if (name == "snerv-t")
+        return find_snerv_preset(snerv_t_presets(), budget) != nullptr;
+    return false;
 }
 
 }  // namespace
@@ -50,7 +63,7 @@ VideoModel create_sized_model(const ArchEntry &entry, const ArchRequest &request
     if (!request.size.empty()) {
         VideoModel model = build(request);
         const double budget = parse_parameter_budget(request.size);
-        if (budget > 0) {  // presets ("S") name a configuration, not a count
+        if (budget > 0 && !names_paper_configuration(entry, budget)) {  // presets ("S") are no count either
             // Architectures differ in whether their budget counts the embeddings (HNeRV, SNeRV) or
             // only the decoder (DNeRV, PNeRV): the decoder alone over it is over in either reading.
             const ParameterCounts c = count_parameters(*model);
