@@ -96,6 +96,40 @@ void resolve_geometry(const ArchRequest &request, const KeyValues &params, Pnerv
     c.overlap = params.get_int("overlap", std::min<int64_t>(1, max_overlap), 0, max_overlap);
 }
 
+/** The PPE (PE 40 levels, 80 wide), the HMF (rank 160) and U set a floor of about 0.4M whatever
+ *  the channels are. A budget below it narrows them by one factor (steps of 0.85; rank even and
+ *  at least 2, levels at least 1) until the smallest channels (c1 = 4) fit. */
+void narrow_for_budget(PnervPolyConfig &c, double budget)
+{
+    const PnervPolyConfig c0 = c;
+    auto scaled = [](int64_t w, double s, int64_t least) {
+        return std::max<int64_t>(least, std::llround(static_cast<double>(w) * s));
+    };
+    for (double s = 1.0; s > 1e-3; s *= 0.85) {
+        PnervPolyConfig t = c0;
+        t.rank = 2 * scaled(c0.rank / 2, s, 1);
+        t.ppe_dim = scaled(c0.ppe_dim, s, 2);
+        t.nonlocal_dim = scaled(c0.nonlocal_dim, s, 2);
+        t.u_hidden = scaled(c0.u_hidden, s, 2);
+        t.pe_t.levels = static_cast<int>(scaled(c0.pe_t.levels, s, 1));
+        t.pe_fine.levels = static_cast<int>(scaled(c0.pe_fine.levels, s, 1));
+        t.channels = pnerv_poly_scaled_channels(4);
+        t.narrow = 1;
+        const bool floor = t.rank == 2 && t.ppe_dim == 2 && t.nonlocal_dim == 2 && t.u_hidden == 2 &&
+                           t.pe_t.levels == 1 && t.pe_fine.levels == 1;
+        if ((pnerv_poly_config_problem(t).empty() && static_cast<double>(pnerv_poly_parameter_count(t)) <= budget) ||
+            floor) {
+            c.rank = t.rank;
+            c.ppe_dim = t.ppe_dim;
+            c.nonlocal_dim = t.nonlocal_dim;
+            c.u_hidden = t.u_hidden;
+            c.pe_t = t.pe_t;
+            c.pe_fine = t.pe_fine;
+            return;
+        }
+    }
+}
+
 PnervPolyConfig solve_budget(PnervPolyConfig c, double budget)
 {
     // Every width is non-decreasing in c1, hence so is every layer's count: the first c1 over
@@ -250,6 +284,11 @@ PnervPolyConfig resolve_pnerv_poly_config(const ArchRequest &request)
                                          request.size.c_str()));
         if (has_widths)
             fail_invalid_argument("PNeRV-poly: give either a size budget or params 'channels'/'narrow', not both");
+        bool inner_given = false;
+        for (const char *k : {"u_hidden", "rank", "ppe_dim", "nonlocal_dim", "pe_t", "pe_fine"})
+            inner_given = inner_given || params.has(k);
+        if (!inner_given)
+            narrow_for_budget(c, budget);
         c = solve_budget(c, budget);
     }
     const std::string problem = pnerv_poly_config_problem(c);

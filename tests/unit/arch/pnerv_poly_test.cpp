@@ -569,7 +569,14 @@ TEST(PnervPolyTest, BudgetScalesTheWidths)
               default_pnerv_poly_config().channels);
     EXPECT_EQ(pnerv_poly_scaled_channels(162), (std::vector<int64_t>{162, 81, 192, 48, 48, 48}));
     expect_error(-EINVAL, "budget", [] { resolve_pnerv_poly_config(request_for(1280, 720, nullptr, "big")); });
-    expect_error(-EINVAL, "smallest", [] { resolve_pnerv_poly_config(request_for(1280, 720, nullptr, "10k")); });
+    // Below the floor of the default inner widths (about 0.4M) the PPE, HMF rank, U and PE levels
+    // narrow together; pinned, they refuse.
+    const PnervPolyConfig narrow = resolve_pnerv_poly_config(request_for(1280, 720, nullptr, "10k"));
+    EXPECT_LE(pnerv_poly_parameter_count(narrow), 10000);
+    EXPECT_LT(narrow.rank, 160);
+    const KeyValues pinned = KeyValues::parse("rank=160");
+    expect_error(-EINVAL, "smallest",
+                 [&] { resolve_pnerv_poly_config(request_for(1280, 720, &pinned, "10k")); });
     const KeyValues both = KeyValues::parse("channels=8,8,8,8,8,8");
     expect_error(-EINVAL, "channels", [&] { resolve_pnerv_poly_config(request_for(1280, 720, &both, "3M")); });
 }
