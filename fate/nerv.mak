@@ -158,8 +158,8 @@ fate-nerv-denoise: CMD = $(NERV_RUN) nerv_denoise $(NERV_SRC) "$(NERV_DENOISE_OP
 FATE_NERV-$(call ALLYES, $(NERV_DEPS) YUV4MPEGPIPE_MUXER YUV4MPEGPIPE_DEMUXER FRAMECRC_MUXER) += fate-nerv-inpaint
 fate-nerv-inpaint: $(NERV_SRC)
 fate-nerv-inpaint: CMD = $(NERV_RUN) nerv_inpaint $(NERV_SRC) \
-    "-c:v nerv_enc -device cpu -seed 1 -arch hnerv -size 10k -epochs 10 -lr 0.005 -segment_frames 4" \
-    "enc_dim=16:lower_width=8:strides=4,4,4"
+    "-c:v nerv_enc -device cpu -seed 1 -arch hnerv -epochs 10 -lr 0.005 -segment_frames 4" \
+    "enc_dim=16:lower_width=8:strides=4,4,4:fc_dim=5"
 
 # -nerv_size: pnerv-poly decoded at 2x and 4x the coded size (super-resolution), also through
 # nerv_interp (the renderer draws the decoder's size)

@@ -27,11 +27,11 @@ ffdecode() { "$ff" -nostdin -v error -threads 1 -i "$1" -f rawvideo -pix_fmt yuv
 
 "$ff" -nostdin -v error -lavfi testsrc2=size=64x64:rate=25:duration=0.16,format=yuv420p \
     -f yuv4mpegpipe -y "$tmp/src.y4m"
-"$nerv" encode "$tmp/src.y4m" -o "$tmp/cli.nerv" --device cpu --seed 3 --arch hnerv --size 10k \
-    --epochs 5 --params enc_dim=16:lower_width=8:strides=4,4,4 >"$tmp/cli.log" 2>&1 ||
+"$nerv" encode "$tmp/src.y4m" -o "$tmp/cli.nerv" --device cpu --seed 3 --arch hnerv \
+    --epochs 5 --params enc_dim=16:lower_width=8:strides=4,4,4:fc_dim=5 >"$tmp/cli.log" 2>&1 ||
     { cat "$tmp/cli.log" >&2; fail "nerv encode failed"; }
-"$ff" -nostdin -v error -i "$tmp/src.y4m" -c:v nerv_enc -device cpu -seed 3 -arch hnerv -size 10k \
-    -epochs 5 -nerv-params enc_dim=16:lower_width=8:strides=4,4,4 -y "$tmp/ff.nerv" ||
+"$ff" -nostdin -v error -i "$tmp/src.y4m" -c:v nerv_enc -device cpu -seed 3 -arch hnerv \
+    -epochs 5 -nerv-params enc_dim=16:lower_width=8:strides=4,4,4:fc_dim=5 -y "$tmp/ff.nerv" ||
     fail "ffmpeg -c:v nerv_enc failed"
 
 cmp -s <(body "$tmp/cli.nerv") <(body "$tmp/ff.nerv") ||

@@ -105,6 +105,8 @@ VideoModel create_sized_model(const ArchEntry &entry, const ArchRequest &request
         any_built = any_built || model != nullptr;
         if (model && stream_values(*model, request.frames) <= target)
             return model;
+        if (model && stream_values(*model, request.frames) == reference_values)
+            return model;  // params pin every width (fc_dim=...): the budget changes nothing
         if (!model && !any_built)
             break;  // the architecture's floor is above the rate default
     }
