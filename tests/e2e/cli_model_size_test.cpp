@@ -101,6 +101,23 @@ TEST(CliModelSizeTest, EveryArchitectureEncodesSmallAndOddFramesByDefault)
     }
 }
 
+TEST(CliModelSizeTest, EveryArchitectureEncodesAFullHdFrameByDefault)
+{
+    // One 1080p frame, one epoch: the default model (the rate default, 259,200 values) is built,
+    // trained on the canvas and decoded back at the coded size.
+    const std::string dir = nerv_test::temp_dir();
+    const std::string clip = dir + "/hd.y4m";
+    ASSERT_EQ(nerv_test::run_nerv("synth -o " + clip + " --width 1920 --height 1080 --frames 1").status, 0);
+    for (const char *arch : kArchs) {
+        const std::string out = dir + "/" + arch + ".nerv";
+        const auto r = nerv_test::run_nerv("encode " + clip + " -o " + out + " --arch " + arch +
+                                           " --epochs 1 --device cpu -q");
+        EXPECT_EQ(r.status, 0) << arch << ": " << r.output;
+        const auto i = nerv_test::run_nerv("info " + out);
+        EXPECT_NE(i.output.find("1920x1080"), std::string::npos) << arch << ": " << i.output;
+    }
+}
+
 TEST(CliModelSizeTest, AModelLargerThanTheRawVideoIsCalledOut)
 {
     const std::string dir = nerv_test::temp_dir();
