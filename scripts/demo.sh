@@ -47,7 +47,10 @@ echo "files: $OUT/demo.nerv (the stream), $OUT/decoded.y4m (play with: ffplay $O
 
 # --- x264 and x265 at the same file size ---------------------------------------------------------
 # `nerv eval` prints key=value pairs; the stream's frame count and size, the reference's header.
-field() { printf '%s\n' "$eval_out" | tr ' ' '\n' | sed -n "s/^$1=//p" | head -n 1; }
+field() {
+    printf '%s\n' "$eval_out" | tr ' ' '\n' |
+        awk -v k="$1=" 'index($0, k) == 1 && !done { print substr($0, length(k) + 1); done = 1 }'
+}
 n_frames=$(field frames)
 nerv_size=$(field size)
 nerv_psnr=$(field psnr_rgb)
@@ -132,6 +135,10 @@ x26x_row() {
         fi
         t1=$(date +%s.%N)
         bytes=$(wc -c <"$OUT/$name.try.$ext")
+        if [ "$bytes" -eq 0 ]; then
+            notes+=("$name: skipped (the $lib encode wrote nothing)")
+            return 0
+        fi
         miss=$(awk -v b="$bytes" -v t="$nerv_bytes" 'BEGIN { m = b / t - 1; print (m < 0 ? -m : m) }')
         if awk -v m="$miss" -v best="$best_miss" 'BEGIN { exit !(m < best) }'; then
             mv "$OUT/$name.try.$ext" "$OUT/$name.$ext"
