@@ -2,7 +2,7 @@
 #
 #   make            build libnerv (build/lib/libnerv.so, libnerv.pc) and the nerv CLI (build/bin/nerv)
 #   make check      install dependencies, build, run every test
-#   make demo       install dependencies, build, encode + decode the built-in demo clip
+#   make demo       install dependencies, build, encode + decode the demo clip, compare with x264/x265
 #   make install    install library, header, pkg-config file and CLI under PREFIX
 #
 # ./configure writes config.mk (run automatically with defaults when missing).
