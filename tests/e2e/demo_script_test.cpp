@@ -2,38 +2,17 @@
 // x264's and x265's at the same file size, with numbers, and says what NeRV codecs are for.
 #include <gtest/gtest.h>
 
-#include <cstdio>
 #include <filesystem>
 #include <regex>
 #include <sstream>
 #include <string>
-#include <sys/wait.h>
 
+#include "cli_runner.h"
 #include "test_data.h"
 
 namespace fs = std::filesystem;
 
 namespace {
-
-struct ShellRun {
-    int status = -1;
-    std::string output;  // stdout + stderr
-};
-
-ShellRun run_shell(const std::string &cmd)
-{
-    ShellRun r;
-    FILE *p = popen((cmd + " 2>&1").c_str(), "r");
-    if (!p)
-        return r;
-    char buf[4096];
-    size_t n;
-    while ((n = fread(buf, 1, sizeof(buf), p)) > 0)
-        r.output.append(buf, n);
-    const int st = pclose(p);
-    r.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-    return r;
-}
 
 /** The first line of text that starts with prefix, or "". */
 std::string line_starting(const std::string &text, const std::string &prefix)
@@ -47,7 +26,7 @@ std::string line_starting(const std::string &text, const std::string &prefix)
 
 bool ffmpeg_has(const std::string &encoder)
 {
-    return run_shell("ffmpeg -hide_banner -encoders | grep -q ' " + encoder + " '").status == 0;
+    return nerv_test::run_shell("ffmpeg -hide_banner -encoders | grep -q ' " + encoder + " '").status == 0;
 }
 
 TEST(DemoScript, PrintsX264AndX265AtTheSameSizeAndWhatNervIsFor)
@@ -59,7 +38,7 @@ TEST(DemoScript, PrintsX264AndX265AtTheSameSizeAndWhatNervIsFor)
     const std::string out = nerv_test::temp_dir();
     ASSERT_FALSE(out.empty());
     // 4 frames, 1 epoch, 20k parameters: a few seconds, mostly the nerv encode.
-    const ShellRun r = run_shell("DEMO_FRAMES=4 DEMO_EPOCHS=1 DEMO_SIZE=20k DEMO_OUT='" + out +
+    const nerv_test::CliResult r = nerv_test::run_shell("DEMO_FRAMES=4 DEMO_EPOCHS=1 DEMO_SIZE=20k DEMO_OUT='" + out +
                                  "' bash '" + (repo / "scripts" / "demo.sh").string() + "' '" + build + "'");
     ASSERT_EQ(r.status, 0) << r.output;
 

@@ -7,9 +7,11 @@
 
 namespace nerv_test {
 
-CliResult run_nerv(const std::string &args)
+CliResult run_nerv(const std::string &args) { return run_shell(bin_dir() + "/nerv " + args); }
+
+CliResult run_shell(const std::string &command)
 {
-    const std::string cmd = bin_dir() + "/nerv " + args + " 2>&1";
+    const std::string cmd = command + " 2>&1";
     CliResult r;
     FILE *p = popen(cmd.c_str(), "r");
     if (!p)

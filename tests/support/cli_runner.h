@@ -13,4 +13,7 @@ struct CliResult {
 /** Runs `build/bin/nerv ARGS` through the shell (quote paths with spaces yourself). */
 CliResult run_nerv(const std::string &args);
 
+/** Runs a shell command line; stderr is captured with stdout. */
+CliResult run_shell(const std::string &command);
+
 }  // namespace nerv_test

@@ -1,9 +1,7 @@
 #include "arch/enerv.h"
 
-#include <algorithm>
-#include <cmath>
-
 #include "arch/layers/activation.h"
+#include "arch/layers/narrowing.h"
 #include "arch/layers/stride_plan.h"
 #include "core/error.h"
 
@@ -141,28 +139,26 @@ EnervConfig solve_budget(EnervConfig c, const EnervWidthRule &rule, double budge
  *  reaches this. */
 void narrow_for_budget(EnervConfig &c, EnervWidthRule &rule, double budget)
 {
-    const EnervConfig c0 = c;
-    const EnervWidthRule rule0 = rule;
-    auto scaled = [](int64_t w, double s) { return std::max<int64_t>(2, std::llround(static_cast<double>(w) * s)); };
-    for (double s = 1.0; s > 1e-3; s *= 0.85) {
-        EnervConfig t = c0;
-        EnervWidthRule r = rule0;
-        t.block_dim = scaled(c0.block_dim, s);
-        t.stem_dim = scaled(c0.stem_dim, s);
-        t.mlp_dim = scaled(c0.mlp_dim, s);
-        t.mod_dim = scaled(c0.mod_dim, s);
-        t.dim_head = scaled(c0.dim_head, s);
-        r.lower_width = scaled(rule0.lower_width, s);
-        t.fc_dim = kMinFcDim;
-        t.channels = enerv_stage_channels(kMinFcDim, t.strides, r);
-        const bool floor = t.block_dim == 2 && t.stem_dim == 2 && t.mlp_dim == 2 && t.mod_dim == 2 &&
-                           t.dim_head == 2 && r.lower_width == 2;
-        if (static_cast<double>(enerv_parameter_count(t)) <= budget || floor) {
-            c = t;
-            rule = r;
-            return;
-        }
-    }
+    struct Narrowed {
+        EnervConfig config;
+        EnervWidthRule rule;
+    };
+    const Narrowed n = narrow_until_fits(
+        [&](double s) {
+            Narrowed t{c, rule};
+            t.config.block_dim = narrowed(c.block_dim, s, 2);
+            t.config.stem_dim = narrowed(c.stem_dim, s, 2);
+            t.config.mlp_dim = narrowed(c.mlp_dim, s, 2);
+            t.config.mod_dim = narrowed(c.mod_dim, s, 2);
+            t.config.dim_head = narrowed(c.dim_head, s, 2);
+            t.rule.lower_width = narrowed(rule.lower_width, s, 2);
+            t.config.fc_dim = kMinFcDim;
+            t.config.channels = enerv_stage_channels(kMinFcDim, t.config.strides, t.rule);
+            return t;
+        },
+        [&](const Narrowed &t) { return static_cast<double>(enerv_parameter_count(t.config)) <= budget; });
+    c = n.config;
+    rule = n.rule;
 }
 
 std::string dims_problem(const char *name, int64_t v, int64_t lo, int64_t hi)

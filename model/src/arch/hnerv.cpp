@@ -174,11 +174,9 @@ int64_t budget_count(const HnervConfig &c, int64_t frames)
 /** The fc_dim formula ignores stages held at lower_width, which dominate small models (a 25k
  *  budget at 192x80 gave 50,511 parameters). Past the budget, the largest fc_dim that fits, with
  *  lower_width (unless given: `fixed_lower_width` > 0) lowered from 12 as far as it takes. */
-void fit_small_budget(HnervConfig &c, const ArchRequest &request, double reduce, int64_t fixed_lower_width)
+void fit_small_budget(HnervConfig &c, double budget, int64_t frames, double reduce, int64_t fixed_lower_width)
 {
-    const std::string size = request.size.empty() ? "1.5M" : request.size;
-    const double budget = parse_parameter_budget(size);
-    if (!(budget > 0) || static_cast<double>(budget_count(c, request.frames)) <= budget * 1.01)
+    if (static_cast<double>(budget_count(c, frames)) <= budget * 1.01)
         return;
     const int64_t widest = fixed_lower_width > 0 ? fixed_lower_width : 12;
     const int64_t narrowest = fixed_lower_width > 0 ? fixed_lower_width : 1;
@@ -187,7 +185,7 @@ void fit_small_budget(HnervConfig &c, const ArchRequest &request, double reduce,
             HnervConfig t = c;
             t.fc_dim = fc_dim;
             t.channels = hnerv_stage_channels(fc_dim, c.dec_strides.size(), reduce, lw);
-            if (static_cast<double>(budget_count(t, request.frames)) <= budget) {
+            if (static_cast<double>(budget_count(t, frames)) <= budget) {
                 c = t;
                 return;
             }
@@ -248,11 +246,12 @@ HnervConfig resolve_hnerv_config(const ArchRequest &request)
     for (size_t i = 0; i < dec.size(); ++i)
         c.kernels.push_back(std::min<int64_t>(ks[1] + 2 * static_cast<int64_t>(i), ks[2]));
 
+    double budget = -1;  // from size, when fc_dim is not given
     if (params.has("fc_dim")) {
         c.fc_dim = params.get_int("fc_dim", 68, 1, kMaxArchChannels);
     } else {
         const std::string size = request.size.empty() ? "1.5M" : request.size;
-        const double budget = parse_parameter_budget(size);
+        budget = parse_parameter_budget(size);
         if (budget < 0)
             fail_invalid_argument(format("hnerv: size '%s' is invalid: expected a parameter budget such as \"1.5M\", "
                                          "\"300k\"",
@@ -270,8 +269,8 @@ HnervConfig resolve_hnerv_config(const ArchRequest &request)
                                          (long long)kMaxArchChannels));
     }
     c.channels = hnerv_stage_channels(c.fc_dim, c.dec_strides.size(), reduce, lower_width);
-    if (!params.has("fc_dim"))
-        fit_small_budget(c, request, reduce, params.has("lower_width") ? lower_width : 0);
+    if (budget > 0)
+        fit_small_budget(c, budget, request.frames, reduce, params.has("lower_width") ? lower_width : 0);
     validate(c, fail_invalid_argument, /*with_encoder=*/true);
     return c;
 }

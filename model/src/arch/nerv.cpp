@@ -7,6 +7,7 @@
 #include "arch/layers/activation.h"
 #include "arch/layers/arch_limits.h"
 #include "arch/layers/layer_text.h"
+#include "arch/layers/narrowing.h"
 #include "arch/layers/positional_encoding.h"
 #include "arch/layers/stride_plan.h"
 #include "core/error.h"
@@ -115,23 +116,20 @@ void narrow_for_budget(const std::string &size_text, NervConfig &c, double expan
     const double budget = parse_parameter_budget(size_text);
     if (!(budget > 0))
         return;
-    auto smallest = [&](int64_t stem, int64_t lower) {
-        NervConfig probe = c;
-        probe.stem_dims.assign(c.stem_dims.size(), stem);
-        probe.fc_dim = 1;
-        probe.channels = nerv_stage_channels(1, probe.strides, expansion, reduction, lower);
-        return static_cast<double>(nerv_parameter_count(probe));
+    struct Widths {
+        int64_t stem, lower;
     };
-    const int64_t stem0 = c.stem_dims.front(), lower0 = *lower_width;
-    for (double scale = 1.0; scale > 1e-3; scale *= 0.85) {
-        const int64_t stem = std::max<int64_t>(4, std::llround(static_cast<double>(stem0) * scale));
-        const int64_t lower = std::max<int64_t>(2, std::llround(static_cast<double>(lower0) * scale));
-        if (smallest(stem, lower) <= budget || (stem == 4 && lower == 2)) {
-            c.stem_dims.assign(c.stem_dims.size(), stem);
-            *lower_width = lower;
-            return;
-        }
-    }
+    const Widths w = narrow_until_fits(
+        [&](double s) { return Widths{narrowed(c.stem_dims.front(), s, 4), narrowed(*lower_width, s, 2)}; },
+        [&](const Widths &t) {
+            NervConfig probe = c;
+            probe.stem_dims.assign(c.stem_dims.size(), t.stem);
+            probe.fc_dim = 1;
+            probe.channels = nerv_stage_channels(1, probe.strides, expansion, reduction, t.lower);
+            return static_cast<double>(nerv_parameter_count(probe)) <= budget;
+        });
+    c.stem_dims.assign(c.stem_dims.size(), w.stem);
+    *lower_width = w.lower;
 }
 
 void parse_grid(const std::string &text, int64_t *rows, int64_t *cols)

@@ -1,11 +1,9 @@
 #include "arch/pnerv_poly_config.h"
 
-#include <algorithm>
-#include <cmath>
-
 #include "arch/layers/activation.h"
 #include "arch/layers/arch_limits.h"
 #include "arch/layers/layer_text.h"
+#include "arch/layers/narrowing.h"
 #include "arch/layers/stride_plan.h"
 #include "core/error.h"
 
@@ -101,33 +99,23 @@ void resolve_geometry(const ArchRequest &request, const KeyValues &params, Pnerv
  *  at least 2, levels at least 1) until the smallest channels (c1 = 4) fit. */
 void narrow_for_budget(PnervPolyConfig &c, double budget)
 {
-    const PnervPolyConfig c0 = c;
-    auto scaled = [](int64_t w, double s, int64_t least) {
-        return std::max<int64_t>(least, std::llround(static_cast<double>(w) * s));
-    };
-    for (double s = 1.0; s > 1e-3; s *= 0.85) {
-        PnervPolyConfig t = c0;
-        t.rank = 2 * scaled(c0.rank / 2, s, 1);
-        t.ppe_dim = scaled(c0.ppe_dim, s, 2);
-        t.nonlocal_dim = scaled(c0.nonlocal_dim, s, 2);
-        t.u_hidden = scaled(c0.u_hidden, s, 2);
-        t.pe_t.levels = static_cast<int>(scaled(c0.pe_t.levels, s, 1));
-        t.pe_fine.levels = static_cast<int>(scaled(c0.pe_fine.levels, s, 1));
-        t.channels = pnerv_poly_scaled_channels(4);
-        t.narrow = 1;
-        const bool floor = t.rank == 2 && t.ppe_dim == 2 && t.nonlocal_dim == 2 && t.u_hidden == 2 &&
-                           t.pe_t.levels == 1 && t.pe_fine.levels == 1;
-        if ((pnerv_poly_config_problem(t).empty() && static_cast<double>(pnerv_poly_parameter_count(t)) <= budget) ||
-            floor) {
-            c.rank = t.rank;
-            c.ppe_dim = t.ppe_dim;
-            c.nonlocal_dim = t.nonlocal_dim;
-            c.u_hidden = t.u_hidden;
-            c.pe_t = t.pe_t;
-            c.pe_fine = t.pe_fine;
-            return;
-        }
-    }
+    c = narrow_until_fits(
+        [&](double s) {
+            PnervPolyConfig t = c;
+            t.rank = 2 * narrowed(c.rank / 2, s, 1);
+            t.ppe_dim = narrowed(c.ppe_dim, s, 2);
+            t.nonlocal_dim = narrowed(c.nonlocal_dim, s, 2);
+            t.u_hidden = narrowed(c.u_hidden, s, 2);
+            t.pe_t.levels = static_cast<int>(narrowed(c.pe_t.levels, s, 1));
+            t.pe_fine.levels = static_cast<int>(narrowed(c.pe_fine.levels, s, 1));
+            t.channels = pnerv_poly_scaled_channels(4);  // solve_budget() then widens these again
+            t.narrow = 1;
+            return t;
+        },
+        [&](const PnervPolyConfig &t) {
+            return pnerv_poly_config_problem(t).empty() &&
+                   static_cast<double>(pnerv_poly_parameter_count(t)) <= budget;
+        });
 }
 
 PnervPolyConfig solve_budget(PnervPolyConfig c, double budget)

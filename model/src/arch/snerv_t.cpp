@@ -288,18 +288,9 @@ SnervTConfig resolve_snerv_t_config(const ArchRequest &request)
             fail_invalid_argument("snerv-t: a size budget needs the segment's frame count (frames >= 1)");
         const int64_t per_frame = embed_dim * c.embed_height * c.embed_width + 2 +
                                   2 * c.temporal_embed_dim() * c.temporal_height() * c.temporal_width();
-        const auto fit = [&] {
-            return largest_fitting_width(budget, kMaxArchChannels, [&](int64_t f) {
-                return transmitted_total(with_fc_dim(f)) + per_frame * request.frames;
-            });
-        };
-        int64_t fc_dim = fit();
-        // Below the smallest model at lower_width 12 (about 70k at QCIF) the stages held at it
-        // narrow too, unless params pin lower_width.
-        while (fc_dim < 1 && lw > 1 && !params.has("lower_width")) {
-            --lw;
-            fc_dim = fit();
-        }
+        const int64_t fc_dim = largest_fitting_width_narrowing(
+            budget, kMaxArchChannels, &lw, params.has("lower_width"),
+            [&](int64_t f) { return transmitted_total(with_fc_dim(f)) + per_frame * request.frames; });
         if (fc_dim < 1)
             fail_invalid_argument(format("snerv-t: size '%s' is too small for %lld frames of %lld per-frame values "
                                          "(%lld parameters at fc_dim 1)",

@@ -1,6 +1,7 @@
 #include "codec/arch_description.h"
 
 #include "arch/registry.h"
+#include "codec/model_size.h"
 #include "codec/model_weights.h"
 #include "core/error.h"
 #include "train/device.h"
@@ -35,12 +36,7 @@ ArchDescription describe_arch(const EncodeJob &job, int64_t frames, bool check_m
     d.fixed_parameters = c.fixed;
     d.head_parameters = c.head;
     d.encoder_parameters = c.encoder;
-    for (const auto &spec : model->frame_tensors()) {
-        int64_t v = frames;
-        for (int64_t x : spec.shape)
-            v *= x;
-        d.embedding_values += v;
-    }
+    d.embedding_values = embedding_values(*model, frames);
     d.canvas_width = model->canvas_width();
     d.canvas_height = model->canvas_height();
     d.summary = model->summary();

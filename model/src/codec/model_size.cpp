@@ -44,10 +44,9 @@ int64_t rate_default_parameters(int width, int height, int64_t frames)
     return std::max<int64_t>(floor, static_cast<int64_t>(pixels / 8.0));
 }
 
-int64_t stream_values(VideoModelImpl &model, int64_t frames)
+int64_t embedding_values(const VideoModelImpl &model, int64_t frames)
 {
-    const ParameterCounts c = count_parameters(model);
-    int64_t n = c.transmitted + c.fixed;
+    int64_t n = 0;
     for (const FrameTensorSpec &spec : model.frame_tensors()) {
         int64_t v = frames;
         for (int64_t d : spec.shape)
@@ -55,6 +54,12 @@ int64_t stream_values(VideoModelImpl &model, int64_t frames)
         n += v;
     }
     return n;
+}
+
+int64_t stream_values(VideoModelImpl &model, int64_t frames)
+{
+    const ParameterCounts c = count_parameters(model);
+    return c.transmitted + c.fixed + embedding_values(model, frames);
 }
 
 VideoModel create_sized_model(const ArchEntry &entry, const ArchRequest &request,
@@ -102,13 +107,16 @@ VideoModel create_sized_model(const ArchEntry &entry, const ArchRequest &request
     bool any_built = false;
     for (double budget = static_cast<double>(target); budget >= 1000; budget /= 1.25) {
         VideoModel model = try_budget(budget);
-        any_built = any_built || model != nullptr;
-        if (model && stream_values(*model, request.frames) <= target)
+        if (!model) {
+            if (!any_built)
+                break;  // the architecture's floor is above the rate default
+            continue;
+        }
+        any_built = true;
+        const int64_t values = stream_values(*model, request.frames);
+        // values == reference_values: params pin every width (fc_dim=...), the budget changes nothing
+        if (values <= target || values == reference_values)
             return model;
-        if (model && stream_values(*model, request.frames) == reference_values)
-            return model;  // params pin every width (fc_dim=...): the budget changes nothing
-        if (!model && !any_built)
-            break;  // the architecture's floor is above the rate default
     }
     // ... else the smallest budget above it the architecture reaches, never more than its default.
     for (double budget = static_cast<double>(target); budget < static_cast<double>(reference_values);

@@ -26,8 +26,11 @@ namespace nerv {
 /** The rate default's parameter count for `frames` frames of width x height. */
 int64_t rate_default_parameters(int width, int height, int64_t frames);
 
+/** The per-frame tensors' values (embeddings) of a segment of `frames` frames. */
+int64_t embedding_values(const VideoModelImpl &model, int64_t frames);
+
 /** What the stream carries of `model` for a segment of `frames` frames: transmitted (and fixed)
- *  parameters plus the per-frame tensors' values. */
+ *  parameters plus embedding_values(). */
 int64_t stream_values(VideoModelImpl &model, int64_t frames);
 
 /** Builds the model for `request` by the rules above (`build` is the architecture's create(),

@@ -108,10 +108,8 @@ namespace {
  *  no compression: say so (the encode goes on; the user asked for this size). */
 void warn_if_larger_than_raw(VideoModelImpl &model, const EncodeJob &job, int64_t frames, int segment_index)
 {
-    const int64_t embeddings = stream_values(model, frames) - count_parameters(model).transmitted -
-                               count_parameters(model).fixed;
     const double coded = static_cast<double>(count_parameters(model).transmitted) * job.qbits / 8.0 +
-                         static_cast<double>(embeddings) * job.qbits_embed / 8.0;
+                         static_cast<double>(embedding_values(model, frames)) * job.qbits_embed / 8.0;
     const double raw = 1.5 * job.width * job.height * static_cast<double>(frames);
     if (coded > raw)
         job.logger.log(NERV_LOG_WARNING,

@@ -45,6 +45,17 @@ const SnervSizePreset &nearest_snerv_preset(const std::vector<SnervSizePreset> &
     return *best;
 }
 
+int64_t largest_fitting_width_narrowing(double budget, int64_t hi, int64_t *lower_width, bool lower_width_pinned,
+                                        const std::function<int64_t(int64_t)> &total)
+{
+    int64_t width = largest_fitting_width(budget, hi, total);
+    while (width < 1 && *lower_width > 1 && !lower_width_pinned) {
+        --*lower_width;
+        width = largest_fitting_width(budget, hi, total);
+    }
+    return width;
+}
+
 int64_t largest_fitting_width(double budget, int64_t hi, const std::function<int64_t(int64_t)> &total)
 {
     if (hi < 1 || static_cast<double>(total(1)) > budget)

@@ -34,6 +34,12 @@ const SnervSizePreset &nearest_snerv_preset(const std::vector<SnervSizePreset> &
 /** Largest c in [1, hi] with total(c) <= budget, for totals that grow with c; 0 if none fits. */
 int64_t largest_fitting_width(double budget, int64_t hi, const std::function<int64_t(int64_t)> &total);
 
+/** largest_fitting_width(), and while no width fits, the stages held at *lower_width narrow one
+ *  step at a time (down to 1) unless `lower_width_pinned` by params; `total` reads *lower_width.
+ *  Below the smallest model at lower_width 12 (about 70k at QCIF) only this reaches a budget. */
+int64_t largest_fitting_width_narrowing(double budget, int64_t hi, int64_t *lower_width, bool lower_width_pinned,
+                                        const std::function<int64_t(int64_t)> &total);
+
 /** The LL band's size for a width x height frame: ceil(height/2) x ceil(width/2). */
 int64_t ll_extent(int64_t frame_extent);
 
