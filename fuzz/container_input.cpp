@@ -1,6 +1,7 @@
 #include <cstring>
 
 #include "container/records.h"
+#include "container/stream_concat.h"
 #include "core/error.h"
 #include "fuzz_inputs.h"
 
@@ -56,15 +57,44 @@ std::string parse_all(const uint8_t *data, size_t size)
     return "";
 }
 
+/** nerv concat on the input alone (a whole stream joins into itself) and on the input twice
+ *  (always refused: the second copy overlaps the first). */
+std::string concat_all(const uint8_t *data, size_t size)
+{
+    for (int copies = 1; copies <= 2; ++copies) {
+        std::vector<uint8_t> out;
+        try {
+            const nerv::StreamPart part{data, size, "part"};
+            nerv::concat_streams(std::vector<nerv::StreamPart>(static_cast<size_t>(copies), part),
+                                 [&out](const uint8_t *d, size_t n) { out.insert(out.end(), d, d + n); });
+            if (copies == 2)
+                return "concat joined a stream with itself";
+            if (out.size() != size || std::memcmp(out.data(), data, size) != 0)
+                return "concat of one whole stream is not that stream";
+        } catch (const nerv::Error &e) {
+            if (!out.empty())
+                return "concat wrote bytes before refusing";
+            if (e.code() != NERV_ERROR_INVALIDDATA && e.code() != -ENOTSUP && e.code() != -EINVAL)
+                return "concat: unexpected error code " + std::to_string(e.code()) + ": " + e.what();
+            if (!*e.what())
+                return "concat: an error without a message";
+        }
+    }
+    return "";
+}
+
 }  // namespace
 
 std::string container_input(const uint8_t *data, size_t size)
 {
-    const std::string raw = parse_all(data, size);
-    if (!raw.empty())
-        return raw;
+    std::string broken = parse_all(data, size);
+    if (broken.empty())
+        broken = concat_all(data, size);
+    if (!broken.empty())
+        return broken;
     const std::vector<uint8_t> fixed = with_valid_crcs(data, size);
-    return parse_all(fixed.data(), fixed.size());
+    broken = parse_all(fixed.data(), fixed.size());
+    return broken.empty() ? concat_all(fixed.data(), fixed.size()) : broken;
 }
 
 }  // namespace nerv_fuzz

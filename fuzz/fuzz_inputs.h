@@ -13,7 +13,8 @@
 namespace nerv_fuzz {
 
 /** Any bytes -> ChunkScanner, the NVST/NVSG/NVFR parsers and Metadata; every record that
- *  parses must be written back to exactly the bytes it came from. */
+ *  parses must be written back to exactly the bytes it came from. Then nerv concat: a whole
+ *  stream alone joins into itself, and with a copy of itself it is refused. */
 std::string container_input(const uint8_t *data, size_t size);
 
 /** A shape, a tensor payload or a frame-tensor codec with frame payloads (layout in

@@ -105,6 +105,8 @@ typedef struct NervEncContext {
     char *checkpoint;
     int checkpoint_every;
     int resume;
+    int jobs;
+    char *segments;
     AVDictionary *nerv_params;
 } NervEncContext;
 
@@ -372,6 +374,14 @@ static av_cold int nerv_enc_init(AVCodecContext *avctx)
     if ((ret = set_setting(avctx, &settings, "threads", buf)) < 0)
         return ret;
 
+    /* A part of a video has frame numbers of the whole input, which an encoder fed by
+     * ffmpeg's filters does not know; parts are cut by nerv encode --segments A:B. */
+    if (s->segments && *s->segments) {
+        av_log(avctx, AV_LOG_ERROR, "-segments is not supported by nerv_enc: encode parts of a video "
+               "with 'nerv encode IN -o PART.nerv --segment_frames N --segments A:B' and join them with "
+               "'nerv concat' (docs/distributed.md); nerv_enc codes its whole input.\n");
+        return AVERROR(ENOSYS);
+    }
     if ((ret = apply_options(avctx, &settings)) < 0)
         return ret;
     if ((ret = apply_bit_rate(avctx, &settings)) < 0)
@@ -600,6 +610,14 @@ static const AVOption options[] = {
     { "train_frames",   "Frames trained on, numbered from 1: all, odd (1st, 3rd, ...), even; the others are "
                         "held out and interpolated (the papers' interpolation protocol; default all)",
       OFFSET(train_frames),   AV_OPT_TYPE_STRING, { .str = NULL }, 0, 0, VE },
+#endif
+#if NERV_API_VERSION_MINOR >= 4
+    { "jobs",           "Segments trained at once, one worker each, 1..64 (-1 or 0: auto, 1 on the CPU, one per "
+                        "GPU on CUDA; CPU workers share the cores)",
+      OFFSET(jobs),           AV_OPT_TYPE_INT,    { .i64 = -1 }, -1, INT_MAX, VE },
+    { "segments",       "Not supported by nerv_enc (its input has no frame numbers of a whole video): parts are "
+                        "encoded by nerv encode --segments A:B and joined by nerv concat",
+      OFFSET(segments),       AV_OPT_TYPE_STRING, { .str = NULL }, 0, 0, VE },
 #endif
     { "tune",           "Preset for a use: none, denoise (fit a noisy input: loss l2 unless -loss is set)",
       OFFSET(tune),           AV_OPT_TYPE_STRING, { .str = NULL }, 0, 0, VE },

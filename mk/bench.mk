@@ -10,6 +10,8 @@
 #   make bench-tasks    the downstream tasks through ffmpeg (bench/interp.sh, denoise.sh, inpaint.sh, sr.sh):
 #                       frame interpolation, denoising, inpainting, super-resolution on TASK_CLIP, first
 #                       TASK_FRAMES frames, TASK_EPOCHS epochs -> $(BENCH_OUT)/<task>/table.md
+#   make bench-scale    peak memory of encode/decode/ffmpeg/ffplay on N and 4N frames (same segment length), and
+#                       wall time of workers x threads (--jobs) -> $(BENCH_OUT)/scale/scale.md (SCALE_CLIP=FILE)
 #   make bench-selftest the BD-rate implementation against VMAF's published vectors (also part of make check)
 #
 # BENCH_LOCK=/path/to/lockfile runs every CPU-heavy step under flock (for shared machines).
@@ -28,7 +30,7 @@ TASK_FRAMES ?= 32
 TASK_EPOCHS ?= 100
 BENCH_TASKS ?= $(wildcard $(addprefix bench/,interp.sh denoise.sh inpaint.sh sr.sh))
 
-.PHONY: bench-deps bench-rd bench-speed bench-tasks bench-selftest check-bench-bdrate
+.PHONY: bench-deps bench-rd bench-speed bench-tasks bench-scale bench-selftest check-bench-bdrate
 
 bench-deps:
 	@scripts/install-deps.sh --bench
@@ -49,6 +51,12 @@ bench-tasks: bench-deps
 	@$(MAKE) --no-print-directory ffmpeg
 	@test -f "$(TASK_CLIP)" || { echo "bench-tasks: no clip $(TASK_CLIP): set TASK_CLIP=FILE" >&2; exit 1; }
 	set -e; for t in $(BENCH_TASKS); do $$t "$(TASK_CLIP)" $(TASK_FRAMES) $(TASK_EPOCHS); done
+
+SCALE_CLIP ?= $(wildcard $(abspath ../shared/data/clips/carphone_qcif.mp4))
+
+bench-scale:
+	@$(MAKE) --no-print-directory ffmpeg
+	bench/scale.sh $(BUILD_DIR)/bin/nerv $(BUILD_DIR)/ffmpeg $(BENCH_OUT)/scale $(SCALE_CLIP)
 
 bench-selftest check-bench-bdrate:
 	@python3 bench/bdrate.py --selftest

@@ -34,9 +34,12 @@ int cmd_decode(int argc, char **argv)
     }
     int64_t first = 0, end = 0;
     if ((args.has("frames") && args.get("frames").empty()) ||
-        !parse_frame_range(args.get("frames"), s.info.frames, &first, &end)) {
-        std::fprintf(stderr, "nerv decode: --frames '%s' is invalid for a stream of %lld frames (A:B, B exclusive)\n",
-                     args.get("frames").c_str(), static_cast<long long>(s.info.frames));
+        !parse_frame_range(args.get("frames"), s.info.first_frame, s.info.first_frame + s.info.frames, &first,
+                           &end)) {
+        std::fprintf(stderr, "nerv decode: --frames '%s' is invalid for a stream of frames %lld..%lld (A:B, B "
+                             "exclusive)\n",
+                     args.get("frames").c_str(), static_cast<long long>(s.info.first_frame),
+                     static_cast<long long>(s.info.first_frame + s.info.frames - 1));
         return 2;
     }
     // Y4M carries YUV only: RGB sources come out as 4:4:4.

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <csignal>
 #include <cstdio>
+#include <cstdint>
 #include <cstring>
 #include <string>
 #include <unistd.h>
@@ -190,8 +191,12 @@ int cmd_encode(int argc, char **argv)
         }
     };
 
+    // A part (--segments A:B) needs no frame after its last segment: stop reading there.
+    const int64_t last_needed = s.segment_end > 0 && s.segment_frames > 0
+                                    ? static_cast<int64_t>(s.segment_end) * s.segment_frames
+                                    : INT64_MAX;
     NervPicture pic;
-    while (ret >= 0 && reader.read_frame(&pic, &error)) {
+    while (ret >= 0 && frames < last_needed && reader.read_frame(&pic, &error)) {
         pic.pts = frames;
         while ((ret = nerv_encoder_send_frame(enc, &pic)) == -EAGAIN) {
             ret = drain(false);
@@ -211,9 +216,11 @@ int cmd_encode(int argc, char **argv)
         std::fprintf(stderr, "nerv encode: the input has no frames\n");
         ret = -EINVAL;
     }
+
     if (ret >= 0 && !g_interrupted) {
-        nerv_encoder_send_frame(enc, nullptr);
-        ret = drain(true);
+        ret = nerv_encoder_send_frame(enc, nullptr);
+        if (ret >= 0)
+            ret = drain(true);
     }
     if (g_interrupted) {
         nerv_encoder_close(&enc);

@@ -70,11 +70,23 @@ int cmd_eval(int argc, char **argv)
     double psnr = 0, ssim = 0, ms_ssim = 0, decode_seconds = 0;
     int64_t n = 0;
     bool have_ms_ssim = true;
-    for (int64_t i = 0; i < s.info.frames; ++i) {
+    // A part of a video (encoded with --segments) is compared with its frames of the whole clip.
+    for (int64_t i = 0; i < s.info.first_frame; ++i) {
+        NervPicture skipped;
+        if (!ref.read_frame(&skipped, &error)) {
+            std::fprintf(stderr, "nerv eval: the stream starts at frame %lld, the reference has %lld frames%s%s\n",
+                         static_cast<long long>(s.info.first_frame), static_cast<long long>(i),
+                         error.empty() ? "" : ": ", error.c_str());
+            nerv_decoder_close(&dec);
+            return 1;
+        }
+    }
+    for (int64_t i = s.info.first_frame; i < s.info.first_frame + s.info.frames; ++i) {
         NervPicture ref_pic;
         if (!ref.read_frame(&ref_pic, &error)) {
             std::fprintf(stderr, "nerv eval: reference has fewer frames (%lld) than the stream (%lld)%s%s\n",
-                         static_cast<long long>(i), static_cast<long long>(s.info.frames), error.empty() ? "" : ": ",
+                         static_cast<long long>(i), static_cast<long long>(s.info.first_frame + s.info.frames),
+                         error.empty() ? "" : ": ",
                          error.c_str());
             nerv_decoder_close(&dec);
             return 1;

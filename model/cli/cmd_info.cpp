@@ -72,6 +72,9 @@ int cmd_info(int argc, char **argv)
                 i.range == NERV_RANGE_FULL ? "full" : "limited");
     std::printf("frames: %lld in %d segment%s%s\n", static_cast<long long>(i.frames), i.segments,
                 i.segments == 1 ? "" : "s", i.truncated ? " (truncated)" : "");
+    if (i.first_frame > 0)
+        std::printf("part: frames %lld..%lld of a longer video (nerv concat joins the parts)\n",
+                    static_cast<long long>(i.first_frame), static_cast<long long>(i.first_frame + i.frames - 1));
     std::printf("architecture: %s, %lld parameters stored\n", i.arch, static_cast<long long>(i.parameters));
     if (i.segments > 0 && !arch_is_known(i.arch))
         std::fprintf(stderr, "nerv info: warning: architecture '%s' is unknown to this libnerv %s (it knows %s); "

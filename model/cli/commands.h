@@ -9,6 +9,7 @@ int cmd_info(int argc, char **argv);
 int cmd_eval(int argc, char **argv);
 int cmd_arch(int argc, char **argv);
 int cmd_synth(int argc, char **argv);
+int cmd_concat(int argc, char **argv);
 
 /** Print "nerv: <what>: <library error text>" to stderr; returns 1. */
 int report_error(const char *what, int code);

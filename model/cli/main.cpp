@@ -17,6 +17,8 @@ void usage(FILE *out)
                  "  nerv encode IN.y4m -o OUT.nerv [--arch hnerv] [--size 1.5M] [--epochs 300]\n"
                  "              [--device auto|cpu|cuda] [--prune 0.1] [--qbits 8 --qbits_embed 6] [--SETTING VALUE ...]\n"
                  "  nerv decode IN.nerv -o OUT.y4m [--frames A:B] [--device cpu] [--pix_fmt yuv420p|yuv444p] [--render_size WxH]\n"
+                 "  nerv encode IN.y4m -o PART.nerv --segment_frames N --segments A:B   (segments A..B-1 only)\n"
+                 "  nerv concat PART.nerv ... -o OUT.nerv   (parts in frame order: one stream)\n"
                  "  nerv info   IN.nerv\n"
                  "  nerv eval   IN.nerv REF.y4m\n"
                  "  nerv arch   NAME --width W --height H --frames N [--size S] [--params k=v:...]\n"
@@ -55,6 +57,8 @@ int main(int argc, char **argv)
         return nerv_cli::cmd_eval(argc, argv);
     if (!std::strcmp(cmd, "arch"))
         return nerv_cli::cmd_arch(argc, argv);
+    if (!std::strcmp(cmd, "concat"))
+        return nerv_cli::cmd_concat(argc, argv);
     if (!std::strcmp(cmd, "synth"))
         return nerv_cli::cmd_synth(argc, argv);
     std::fprintf(stderr, "nerv: unknown command '%s'\n\n", cmd);

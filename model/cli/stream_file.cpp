@@ -99,10 +99,11 @@ NervDecoder *open_decoder_on(const LoadedStream &s, const Args &args, NervPixelF
     return dec;
 }
 
-bool parse_frame_range(const std::string &text, int64_t frames, int64_t *first, int64_t *end)
+bool parse_frame_range(const std::string &text, int64_t stream_first, int64_t stream_end, int64_t *first,
+                       int64_t *end)
 {
-    *first = 0;
-    *end = frames;
+    *first = stream_first;
+    *end = stream_end;
     if (text.empty())
         return true;
     const size_t colon = text.find(':');
@@ -125,7 +126,7 @@ bool parse_frame_range(const std::string &text, int64_t frames, int64_t *first, 
         if (!b.empty() && !parse(b, end))
             return false;
     }
-    return *first >= 0 && *first < *end && *end <= frames;
+    return *first >= stream_first && *first < *end && *end <= stream_end;
 }
 
 }  // namespace nerv_cli

@@ -28,7 +28,9 @@ bool parse_size_option(const Args &args, const char *name, int *width, int *heig
 NervDecoder *open_decoder_on(const LoadedStream &s, const Args &args, NervPixelFormat output_format,
                              int render_width = 0, int render_height = 0);
 
-/** Parse "A:B" (B exclusive, either side may be empty) against `frames`. */
-bool parse_frame_range(const std::string &text, int64_t frames, int64_t *first, int64_t *end);
+/** Parse "A:B" (stream frame indices, B exclusive, either side may be empty) against the
+ *  stream's frames [stream_first, stream_end) (a part of a video starts after 0). */
+bool parse_frame_range(const std::string &text, int64_t stream_first, int64_t stream_end, int64_t *first,
+                       int64_t *end);
 
 }  // namespace nerv_cli

@@ -112,8 +112,9 @@ Encoded encode_clip(const Clip &clip, NervEncoderSettings s)
         e.result = r;
     }
     if (e.result >= 0) {
-        nerv_encoder_send_frame(enc, nullptr);
-        e.result = drain(true);
+        e.result = nerv_encoder_send_frame(enc, nullptr);
+        if (e.result >= 0)
+            e.result = drain(true);
     }
     if (e.result < 0)
         e.error = nerv_last_error();

@@ -65,7 +65,7 @@ extern "C" {
 #endif
 
 #define NERV_API_VERSION_MAJOR 1
-#define NERV_API_VERSION_MINOR 3
+#define NERV_API_VERSION_MINOR 4
 #define NERV_API_VERSION ((NERV_API_VERSION_MAJOR << 16) | NERV_API_VERSION_MINOR)
 
 /** Library version string, e.g. "0.1.0". */
@@ -229,7 +229,19 @@ typedef struct NervEncoderSettings {
                                     records get per-frame tensors interpolated from the trained neighbours, so
                                     the stream still has every frame. Not for dnerv, snerv-t, pnerv-pyr (their
                                     encoders read the neighbouring frames, which would be the held-out ones) */
-    uint8_t reserved[124];     /**< zero; room to grow without breaking the ABI */
+    int segment_first, segment_end; /**< "segments" (API 1.4), text "A:B": code only segments A..B-1 (0-based,
+                                    B exclusive, "A:" = to the end) of the input, cut into segments of segment_frames
+                                    (the automatic length depends only on the picture size). Pictures before segment A are
+                                    counted, not trained; those from segment B on are ignored. The stream holds
+                                    those segments with their frame numbers and pts in the whole input, so parts
+                                    coded by separate processes concatenate (`nerv concat`) into the stream one
+                                    process writes. segment_end 0 = to the end; default 0:0 = all */
+    int jobs;                  /**< "jobs" (API 1.4): segments trained at once, 1..64, each by its own worker
+                                    thread; 0 = auto (1 on the CPU, one per GPU on CUDA). On the CPU the workers share
+                                    the cores: with threads 0 each gets cores/jobs threads. The bytes equal those of
+                                    jobs 1 with the same threads per worker. Callbacks then come from the workers,
+                                    one at a time */
+    uint8_t reserved[112];     /**< zero; room to grow without breaking the ABI */
 } NervEncoderSettings;
 
 NERV_API void nerv_encoder_default_settings(NervEncoderSettings *settings);
@@ -444,7 +456,9 @@ typedef struct NervStreamInfo {
     int64_t bytes;             /**< bytes of whole, valid chunks (incl. header) */
     double bpp;                /**< 8 * bytes / (width * height * frames); 0 if no frames */
     int truncated;             /**< 1 if the data ended inside a chunk */
-    uint8_t reserved[64];
+    int64_t first_frame;       /**< API 1.4: stream index of the first segment's first frame (0 unless the stream
+                                    is a part coded with the "segments" setting) */
+    uint8_t reserved[56];
 } NervStreamInfo;
 
 /**
@@ -468,6 +482,22 @@ typedef void (*NervSegmentCallback)(void *user_data, const NervSegmentInfo *segm
 /** Like nerv_probe, and calls `cb` for every segment found (strings valid during the call). */
 NERV_API int nerv_probe_segments(const uint8_t *data, size_t size, NervStreamInfo *info, NervSegmentCallback cb,
                                  void *user_data);
+
+/** Receives output bytes; return 0, or a negative error code to stop. */
+typedef int (*NervWriteCallback)(void *user_data, const uint8_t *data, size_t size);
+
+/**
+ * Join the parts of one video, streams coded with the "segments" setting, into one stream
+ * (API 1.4). The parts must come in frame order, describe the same video (picture size,
+ * rate, pixel format, architecture, the encoder settings in the stream header) and follow
+ * each other without a gap or an overlap; each must be whole. The result, handed to `write`
+ * in pieces, is the first part's stream header followed by every part's segments and frames
+ * unchanged: the stream one encoder writes for the whole range. Nothing is written unless
+ * every check passed (-EINVAL naming the parts and what differs, NERV_ERROR_INVALIDDATA for a
+ * damaged or truncated part); a write error is returned as is.
+ */
+NERV_API int nerv_concat_streams(const uint8_t *const *parts, const size_t *sizes, const char *const *names,
+                                 int count, NervWriteCallback write, void *user_data);
 
 /* ------------------------------------------------------------------------------ */
 /* Architectures                                                                   */

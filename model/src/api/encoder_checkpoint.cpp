@@ -34,6 +34,7 @@ Metadata settings_fingerprint(const NervEncoderSettings &s, const ResolvedEncode
     put("qbits_embed", format("%d", s.qbits_embed));
     put("params", s.params);
     put("train_frames", format("%d", s.train_frames));
+    put("segments", format("%d:%d", s.segment_first, s.segment_end));
     // The mask settings ride in params; a mask file's content must match too.
     if (r.job.mask.shape() == MaskShape::File)
         put("mask_file_crc", format("%08x", r.job.mask.file_crc()));
@@ -61,19 +62,19 @@ EncoderCheckpointer::EncoderCheckpointer(const NervEncoderSettings &settings, co
                 restored_.interrupted ? format(", segment %d was training", restored_.training.index).c_str() : "");
 }
 
-void EncoderCheckpointer::add_picture(const uint8_t *rgb, size_t size, int64_t pts)
+uint32_t fold_picture_crc(uint32_t crc, const uint8_t *rgb, size_t size, int64_t pts)
 {
     uint8_t pts_bytes[8];
     for (int i = 0; i < 8; ++i)
         pts_bytes[i] = static_cast<uint8_t>(static_cast<uint64_t>(pts) >> (8 * i));
-    input_crc_ = crc32(rgb, size, input_crc_);
-    input_crc_ = crc32(pts_bytes, sizeof(pts_bytes), input_crc_);
+    crc = crc32(rgb, size, crc);
+    return crc32(pts_bytes, sizeof(pts_bytes), crc);
 }
 
-void EncoderCheckpointer::check_input(int index, int64_t first_frame, int64_t frames, int64_t saved_first,
-                                      int64_t saved_frames, uint32_t saved_crc) const
+void EncoderCheckpointer::check_input(int index, int64_t first_frame, int64_t frames, uint32_t input_crc,
+                                      int64_t saved_first, int64_t saved_frames, uint32_t saved_crc) const
 {
-    if (first_frame != saved_first || frames != saved_frames || input_crc_ != saved_crc)
+    if (first_frame != saved_first || frames != saved_frames || input_crc != saved_crc)
         fail_invalid_argument(format("cannot resume from checkpoint '%s': the pictures of segment %d (frames %lld.."
                                      "%lld) differ from those of the interrupted encode (frames %lld..%lld%s); "
                                      "resume with the same input, or start over without resume",
@@ -84,46 +85,49 @@ void EncoderCheckpointer::check_input(int index, int64_t first_frame, int64_t fr
                                      frames == saved_frames ? ", other content" : ""));
 }
 
-const FinishedSegment *EncoderCheckpointer::finished_segment(int index, int64_t first_frame, int64_t frames)
+const FinishedSegment *EncoderCheckpointer::finished_segment(int index, int64_t first_frame, int64_t frames,
+                                                             uint32_t input_crc)
 {
-    if (index < 0 || static_cast<size_t>(index) >= restored_.finished.size())
-        return nullptr;
-    const FinishedSegment &s = restored_.finished[static_cast<size_t>(index)];
-    check_input(index, first_frame, frames, s.first_frame, s.frames, s.input_crc);
-    return &s;
+    // Found by first frame: a part of a video ("segments") starts at another index than 0.
+    for (const FinishedSegment &s : restored_.finished) {
+        if (s.first_frame == first_frame) {
+            check_input(index, first_frame, frames, input_crc, s.first_frame, s.frames, s.input_crc);
+            return &s;
+        }
+    }
+    return nullptr;
 }
 
-const std::vector<uint8_t> *EncoderCheckpointer::training_state(int index, int64_t first_frame, int64_t frames)
+const std::vector<uint8_t> *EncoderCheckpointer::training_state(int index, int64_t first_frame, int64_t frames,
+                                                               uint32_t input_crc)
 {
     if (!restored_.interrupted || restored_.training.index != index)
         return nullptr;
     const InterruptedSegment &t = restored_.training;
-    check_input(index, first_frame, frames, t.first_frame, t.frames, t.input_crc);
+    check_input(index, first_frame, frames, input_crc, t.first_frame, t.frames, t.input_crc);
     return &t.state;
 }
 
-void EncoderCheckpointer::save_training(int index, int64_t first_frame, int64_t frames, std::vector<uint8_t> &&state)
+void EncoderCheckpointer::save_training(int index, int64_t first_frame, int64_t frames, uint32_t input_crc,
+                                        std::vector<uint8_t> &&state)
 {
     state_.interrupted = true;
     state_.training.index = index;
     state_.training.first_frame = first_frame;
     state_.training.frames = frames;
-    state_.training.input_crc = input_crc_;
+    state_.training.input_crc = input_crc;
     state_.training.state = std::move(state);
     write_checkpoint(path_, state_);
 }
 
 void EncoderCheckpointer::finish_segment(FinishedSegment segment)
 {
-    segment.input_crc = input_crc_;
+    // A segment restored from the checkpoint is handed out again without coming here.
     state_.finished.push_back(std::move(segment));
     state_.interrupted = false;
     state_.training = InterruptedSegment();
     write_checkpoint(path_, state_);
-    input_crc_ = 0;
 }
-
-void EncoderCheckpointer::skip_segment() { input_crc_ = 0; }
 
 void EncoderCheckpointer::complete()
 {

@@ -83,6 +83,15 @@ ResolvedEncoder resolve_encoder(const NervEncoderSettings &s)
         const int64_t by_memory = kAutoSegmentMaxBytes / frame_buffer_bytes(j.width, j.height);
         r.segment_frames = static_cast<int>(std::max<int64_t>(1, std::min<int64_t>(kAutoSegmentMaxFrames, by_memory)));
     }
+    r.first_segment = s.segment_first;
+    r.first_frame = static_cast<int64_t>(s.segment_first) * r.segment_frames;
+    if (s.segment_end > 0)
+        r.end_frame = static_cast<int64_t>(s.segment_end) * r.segment_frames;
+
+    // Workers: one per GPU by default; on the CPU they split the cores (threads 0 = all cores).
+    r.jobs = s.jobs > 0 ? s.jobs : std::max(1, parallel_training_devices(s.device));
+    if (r.jobs > 1 && s.threads == 0)
+        j.threads = std::max(1, available_cores() / r.jobs);
     return r;
 }
 

@@ -2,6 +2,8 @@
 // (crop), the automatic segment length.
 #pragma once
 
+#include <cstdint>
+
 #include "codec/encode_job.h"
 
 namespace nerv {
@@ -11,6 +13,10 @@ struct ResolvedEncoder {
     int input_width = 0, input_height = 0;
     int crop_x = 0, crop_y = 0;   // top-left of the coded area in the input
     int segment_frames = 0;       // resolved (never 0)
+    int jobs = 1;                 // segments trained at once (resolved, >= 1)
+    int first_segment = 0;        // the "segments" setting: the part of the input that is coded,
+    int64_t first_frame = 0;      // as input frame numbers [first_frame, end_frame)
+    int64_t end_frame = INT64_MAX;
 };
 
 /** Validates everything that can be checked without building a model; throws -EINVAL. */

@@ -91,6 +91,30 @@ struct Option {
     void (*set)(NervEncoderSettings *s, const char *value);
 };
 
+constexpr int kMaxJobs = 64;
+constexpr int kMaxSegmentIndex = 1 << 30;
+
+// "A:B" or "A:" (to the end); "all" is the default.
+void set_segments(NervEncoderSettings *s, const char *value)
+{
+    const std::string v(value);
+    if (v == "all") {
+        s->segment_first = s->segment_end = 0;
+        return;
+    }
+    const size_t colon = v.find(':');
+    int64_t first = -1, end = 0;
+    const bool ok = colon != std::string::npos && parse_int64(v.substr(0, colon), &first) &&
+                    (colon + 1 == v.size() || parse_int64(v.substr(colon + 1), &end));
+    if (!ok || first < 0 || first >= kMaxSegmentIndex || end < 0 || end > kMaxSegmentIndex ||
+        (end != 0 && end <= first))
+        fail_invalid_argument(format("setting 'segments' = '%s' is invalid: expected A:B with 0 <= A < B (segment "
+                                     "indices from 0, B exclusive), A: for A to the end, or all",
+                                     value));
+    s->segment_first = static_cast<int>(first);
+    s->segment_end = static_cast<int>(end);
+}
+
 // A tune fills only the settings still at their recipe default, so whatever the user sets
 // wins in either order. denoise: the papers fit the noisy frames and rely on what the network
 // cannot fit. The loss is chosen by measurement (docs/benchmarks.md, "Denoising": NeRV on
@@ -168,6 +192,9 @@ const Option kOptions[] = {
      [](NervEncoderSettings *s, const char *v) { s->resume = parse_int_setting("resume", v, 0, 1); }},
     {{"train_frames", "frames trained on, numbered from 1 (the papers' interpolation protocol: odd)", "all", "all, odd (1st, 3rd, ...), even (2nd, 4th, ...)"},
      [](NervEncoderSettings *s, const char *v) { s->train_frames = parse_choice<int>("train_frames", v, kTrainFrames, 3, "all, odd (1st, 3rd, ...), even (2nd, 4th, ...)"); }},
+    {{"segments", "code only segments A..B-1 of the input (a part for `nerv concat`)", "all", "A:B (0-based, B exclusive), A: (to the end), all"}, set_segments},
+    {{"jobs", "segments trained at once, one worker each", "0", "0 (auto: 1 on the CPU, one per GPU)..64"},
+     [](NervEncoderSettings *s, const char *v) { s->jobs = parse_int_setting("jobs", v, 0, kMaxJobs); }},
     {{"tune", "preset for a use: denoise = fit noisy input (loss l2 unless loss is set)", "none", "none, denoise"}, apply_tune},
 };
 // clang-format on
@@ -270,6 +297,12 @@ void validate_encoder_settings(const NervEncoderSettings &s)
     range_check("resume", s.resume, 0, 1);
     if (s.resume && !s.checkpoint[0])
         fail_invalid_argument("setting 'resume' = 1 needs setting 'checkpoint' (the file to resume from)");
+    range_check("segments (first)", s.segment_first, 0, kMaxSegmentIndex - 1);
+    range_check("segments (end)", s.segment_end, 0, kMaxSegmentIndex);
+    if (s.segment_end != 0 && s.segment_end <= s.segment_first)
+        fail_invalid_argument(format("setting 'segments' = %d:%d is invalid: the end must be after the first segment",
+                                     s.segment_first, s.segment_end));
+    range_check("jobs", s.jobs, 0, kMaxJobs);
     KeyValues::parse(s.params);  // syntax only; the keys are checked when the model is resolved
 }
 

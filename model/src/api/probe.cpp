@@ -48,8 +48,10 @@ extern "C" int nerv_probe_segments(const uint8_t *data, size_t size, NervStreamI
                     nerv::fail_invalid_data("segment before the stream header");
                 const nerv::SegmentRecord s = nerv::parse_segment(c);
                 const std::string arch = s.meta.get_string("model.arch");
-                if (info->segments == 0)
+                if (info->segments == 0) {
                     std::snprintf(info->arch, sizeof(info->arch), "%s", arch.c_str());
+                    info->first_frame = s.first_frame;
+                }
                 int64_t parameters = 0;
                 for (const auto &t : s.tensors) {
                     int64_t n = 1;

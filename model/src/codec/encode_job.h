@@ -25,6 +25,7 @@ struct EncodeJob {
     double grad_clip = 0;          // < 0: off
     int seed = 1;
     NervDevice device = NERV_DEVICE_AUTO;
+    int device_index = -1;         // CUDA: which GPU (-1: the current one); set per worker
     int threads = 0;
     bool bf16 = false;
     double prune = 0;

@@ -71,6 +71,15 @@ torch::Tensor visibility(const InpaintMask &mask, int64_t first_frame, int64_t f
 
 int64_t frame_buffer_bytes(int width, int height) { return 3 * static_cast<int64_t>(width) * height; }
 
+int parallel_training_devices(NervDevice requested)
+{
+    if (requested == NERV_DEVICE_CPU || !torch::cuda::is_available())
+        return 0;
+    return static_cast<int>(torch::cuda::device_count());
+}
+
+int available_cores() { return usable_cores(); }
+
 struct SegmentEncoder::Impl {
     EncodeJob job;
     torch::Device device = torch::kCPU;
@@ -82,6 +91,8 @@ SegmentEncoder::SegmentEncoder(const EncodeJob &job) : impl_(std::make_unique<Im
 {
     impl_->job = job;
     impl_->device = resolve_device(job.device);
+    if (impl_->device.is_cuda() && job.device_index >= 0)
+        impl_->device = torch::Device(torch::kCUDA, static_cast<c10::DeviceIndex>(job.device_index));
 }
 
 SegmentEncoder::~SegmentEncoder() = default;

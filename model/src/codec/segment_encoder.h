@@ -49,6 +49,11 @@ private:
     std::unique_ptr<Impl> impl_;
 };
 
+/** GPUs that `requested` trains on (0 when it resolves to the CPU): the automatic worker count. */
+int parallel_training_devices(NervDevice requested);
+/** The cores intra-op threads may use (what threads = 0 means). */
+int available_cores();
+
 /** Bytes one buffered frame costs (for the automatic segment length). */
 int64_t frame_buffer_bytes(int width, int height);
 

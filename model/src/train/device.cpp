@@ -1,5 +1,9 @@
 #include "train/device.h"
 
+#include <sched.h>
+
+#include <algorithm>
+
 #include <thread>
 
 #include "core/error.h"
@@ -33,10 +37,19 @@ void prefer_channels_last(torch::nn::Module &model, const torch::Device &device)
     }
 }
 
+int usable_cores()
+{
+    // The CPUs this process may run on (a Slurm task or taskset sees fewer than the machine has).
+    cpu_set_t set;
+    if (sched_getaffinity(0, sizeof(set), &set) == 0 && CPU_COUNT(&set) > 0)
+        return CPU_COUNT(&set);
+    return std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+}
+
 void apply_thread_setting(int threads)
 {
     // Debian's LibTorch starts with one intra-op thread; all cores nearly doubles conv speed on 2.
-    int n = threads > 0 ? threads : static_cast<int>(std::thread::hardware_concurrency());
+    int n = threads > 0 ? threads : usable_cores();
     if (n < 1)
         n = 1;
     if (at::get_num_threads() != n)

@@ -13,6 +13,9 @@ torch::Device resolve_device(NervDevice requested);
  *  a no-op elsewhere. Values are unchanged. */
 void prefer_channels_last(torch::nn::Module &model, const torch::Device &device);
 
+/** CPUs this process may run on (its affinity mask): what threads = 0 means. */
+int usable_cores();
+
 /** Apply the intra-op thread count for this thread (0 = all cores). */
 void apply_thread_setting(int threads);
 
