@@ -106,7 +106,7 @@ typedef struct NervEncContext {
     int checkpoint_every;
     int resume;
     int jobs;
-    char *segments;
+    char *segment_range;  /* the "segments" option, refused */
     AVDictionary *nerv_params;
 } NervEncContext;
 
@@ -376,7 +376,7 @@ static av_cold int nerv_enc_init(AVCodecContext *avctx)
 
     /* A part of a video has frame numbers of the whole input, which an encoder fed by
      * ffmpeg's filters does not know; parts are cut by nerv encode --segments A:B. */
-    if (s->segments && *s->segments) {
+    if (s->segment_range && *s->segment_range) {
         av_log(avctx, AV_LOG_ERROR, "-segments is not supported by nerv_enc: encode parts of a video "
                "with 'nerv encode IN -o PART.nerv --segment_frames N --segments A:B' and join them with "
                "'nerv concat' (docs/distributed.md); nerv_enc codes its whole input.\n");
@@ -617,7 +617,7 @@ static const AVOption options[] = {
       OFFSET(jobs),           AV_OPT_TYPE_INT,    { .i64 = -1 }, -1, INT_MAX, VE },
     { "segments",       "Not supported by nerv_enc (its input has no frame numbers of a whole video): parts are "
                         "encoded by nerv encode --segments A:B and joined by nerv concat",
-      OFFSET(segments),       AV_OPT_TYPE_STRING, { .str = NULL }, 0, 0, VE },
+      OFFSET(segment_range),  AV_OPT_TYPE_STRING, { .str = NULL }, 0, 0, VE },
 #endif
     { "tune",           "Preset for a use: none, denoise (fit a noisy input: loss l2 unless -loss is set)",
       OFFSET(tune),           AV_OPT_TYPE_STRING, { .str = NULL }, 0, 0, VE },

@@ -5,7 +5,9 @@
 #
 # Both encode the same 4-frame clip with the same settings and seed: their segment and frame
 # chunks must be identical (only the stream header's informational metadata may differ), and
-# each tool's decode of either file must equal the other's (same library, same machine).
+# each tool's decode of either file must equal the other's (same library, same machine). Parts
+# of that clip (nerv encode --segments) joined by ffmpeg's concat demuxer with -c copy give
+# the bytes of nerv concat and of the single encode, and ffmpeg decodes a part alone.
 set -euo pipefail
 
 [ $# -eq 2 ] || { echo "usage: $0 FFMPEG_TREE NERV_CLI" >&2; exit 1; }
@@ -50,3 +52,24 @@ for f in cli ff; do
         fail "nerv decode and ffmpeg decode the $f file to different pictures"
 done
 echo "check-interop: nerv decode and ffmpeg decode both files to the same 4 frames"
+
+# Parts: two segments of 2 frames, coded separately, joined by ffmpeg and by nerv.
+parts=(--device cpu --threads 1 --seed 3 --arch hnerv --epochs 5 --segment_frames 2
+       --params enc_dim=16:lower_width=8:strides=4,4,4:fc_dim=5 --checkpoint '')
+"$nerv" encode "$tmp/src.y4m" -o "$tmp/whole.nerv" "${parts[@]}" >"$tmp/parts.log" 2>&1 &&
+    "$nerv" encode "$tmp/src.y4m" -o "$tmp/part0.nerv" "${parts[@]}" --segments 0:1 >>"$tmp/parts.log" 2>&1 &&
+    "$nerv" encode "$tmp/src.y4m" -o "$tmp/part1.nerv" "${parts[@]}" --segments 1: >>"$tmp/parts.log" 2>&1 ||
+    { cat "$tmp/parts.log" >&2; fail "nerv encode --segments failed"; }
+printf "file '%s'\nfile '%s'\n" "$tmp/part0.nerv" "$tmp/part1.nerv" >"$tmp/parts.txt"
+"$ff" -nostdin -v error -f concat -safe 0 -i "$tmp/parts.txt" -c copy -y "$tmp/ffconcat.nerv" ||
+    fail "ffmpeg -f concat -c copy failed on two parts"
+"$nerv" concat "$tmp/part0.nerv" "$tmp/part1.nerv" -o "$tmp/nervconcat.nerv" || fail "nerv concat failed"
+cmp -s "$tmp/whole.nerv" "$tmp/nervconcat.nerv" || fail "nerv concat of the parts differs from the single encode"
+cmp -s "$tmp/whole.nerv" "$tmp/ffconcat.nerv" ||
+    fail "ffmpeg -f concat -c copy of the parts differs from the single encode"
+echo "check-interop: parts joined by ffmpeg -f concat -c copy and by nerv concat equal the single encode"
+ffdecode "$tmp/part1.nerv" "$tmp/part1.yuv" || fail "ffmpeg cannot decode a part"
+ffdecode "$tmp/whole.nerv" "$tmp/whole.yuv"
+cmp -s "$tmp/part1.yuv" <(tail -c $((2 * 64 * 64 * 3 / 2)) "$tmp/whole.yuv") ||
+    fail "ffmpeg's decode of the second part differs from frames 2..3 of the whole stream"
+echo "check-interop: ffmpeg decodes the second part alone as frames 2..3 of the whole"
