@@ -39,7 +39,9 @@ trap 'exit 143' TERM
 cd "$TMP"
 
 start=$SECONDS
-eval "$("$SLURM_DIR/cluster.sh" start "$TMP/cluster")"
+# Not eval "$(...)": that would hide a failed start.
+export_conf=$("$SLURM_DIR/cluster.sh" start "$TMP/cluster") || fail "the Slurm cluster did not start"
+eval "$export_conf"
 echo "check-slurm: cluster up in $((SECONDS - start)) s ($SLURM_CONF)"
 
 # The first 8 frames of the real fixture: 4 segments of 2 frames.

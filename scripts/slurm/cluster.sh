@@ -185,6 +185,12 @@ stop() {
     rm -f "$DIR"/slurmd.pid "$DIR"/slurmctld.pid "$DIR"/munge/munged.pid
 }
 
+stop_on_failure() {
+    local status=$?
+    [ "$status" = 0 ] || stop
+    exit "$status"
+}
+
 start() {
     if live_pid "$DIR/slurmctld.pid" >/dev/null; then
         echo "cluster: already running in $DIR" >&2
@@ -194,6 +200,8 @@ start() {
         command -v "$bin" >/dev/null ||
             { echo "cluster: $bin not found (scripts/install-deps.sh installs it)" >&2; exit 1; }
     done
+    # Whatever fails from here on, stop what was started.
+    trap stop_on_failure EXIT
     # munged checks the path to its socket: every directory on it must be searchable by all and
     # writable by none but its owner (or sticky, like /tmp).
     chmod 0711 "$DIR"
@@ -232,7 +240,6 @@ start() {
             for f in slurmctld.log slurmd.log slurmctld.out slurmd.out munge/munged.log; do
                 [ -s "$DIR/$f" ] && { echo "--- $DIR/$f" >&2; tail -n 20 "$DIR/$f" >&2; }
             done
-            stop
             exit 1
             ;;
     esac
