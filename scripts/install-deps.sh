@@ -17,6 +17,7 @@ PACKAGES=(
     xz-utils dpkg-dev ca-certificates              # FFmpeg source tarball fetch + unpack
     python3                                        # small build helpers
     clang-14 libclang-rt-14-dev                    # libFuzzer targets (make fuzz, the fuzz pass of make check)
+    slurmctld slurmd slurm-client munge            # the throwaway Slurm cluster of make check-slurm
 )
 
 # Benchmarks only (bench/, mk/bench.mk): never installed by `make check` or `make demo`.
