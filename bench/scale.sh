@@ -4,7 +4,7 @@
 #   bench/scale.sh NERV_CLI FFMPEG_DIR OUT_DIR [CLIP]
 #
 # 1. Memory that does not grow with length: peak RSS of `nerv encode` on N and 4N frames with
-#    the same segment length, and of `nerv decode`, ffmpeg's decoder and ffplay (no display) on
+#    the same segment length, and of `nerv decode`, ffmpeg's decoder and ffplay (no screen) on
 #    both streams.
 # 2. Jobs and threads: wall time of 1 worker x 2 threads, 2 workers x 1 thread and 1 worker x
 #    1 thread on the same frames (small models), and whether the bytes match.
@@ -82,9 +82,11 @@ if [ -x "$ffdir/ffmpeg" ]; then
         "$(peak_mib "$ffdir/ffmpeg" -v error -i "$work/long.nerv" -f null -)"
 fi
 if [ -x "$ffdir/ffplay" ]; then
+    # SDL's dummy video driver: ffplay renders every frame in real time to no screen (-nodisp
+    # would skip the video filter graph, which ffplay then cannot configure).
     export SDL_AUDIODRIVER=dummy SDL_VIDEODRIVER=dummy
-    row "ffplay -nodisp -autoexit" "$(peak_mib "$ffdir/ffplay" -v error -nodisp -autoexit "$work/short.nerv")" \
-        "$(peak_mib "$ffdir/ffplay" -v error -nodisp -autoexit "$work/long.nerv")"
+    row "ffplay -autoexit (SDL dummy video)" "$(peak_mib "$ffdir/ffplay" -v error -autoexit "$work/short.nerv")" \
+        "$(peak_mib "$ffdir/ffplay" -v error -autoexit "$work/long.nerv")"
 fi
 
 {
