@@ -58,12 +58,13 @@ TEST(ResourceLimitsTest, EncoderRefusesAModelOverItsMemoryLimitAtOpen)
 
 TEST(ResourceLimitsTest, EncoderComparesWithTheMemoryTheMachineHas)
 {
-    // 1.5e9 parameters need ~22 GiB to train; 2^31 is the format's limit, so this model is valid.
+    // 1.62e9 parameters (`nerv arch hnerv --width 32 --height 32 --frames 4 --params ...` prints the count) need
+    // ~24 GiB to train; 2^31 is the format's limit, so this model is valid and only memory refuses it.
     const int64_t available = mem_available_bytes();
     if (available < 0 || available > int64_t(22) << 30)
         GTEST_SKIP() << "this machine has enough memory for the model";
     NervEncoderSettings s = settings_of("", 32, 32);
-    std::snprintf(s.params, sizeof(s.params), "fc_dim=4096:lower_width=4096:ks=0_15_15");
+    std::snprintf(s.params, sizeof(s.params), "fc_dim=600:lower_width=600:ks=0_15_15");
     NervEncoder *enc = nullptr;
     const auto t0 = Clock::now();
     const int r = nerv_encoder_open(&enc, &s);
