@@ -12,6 +12,8 @@
 #                       TASK_FRAMES frames, TASK_EPOCHS epochs -> $(BENCH_OUT)/<task>/table.md
 #   make bench-scale    peak memory of encode/decode/ffmpeg/ffplay on N and 4N frames (same segment length), and
 #                       wall time of workers x threads (--jobs) -> $(BENCH_OUT)/scale/scale.md (SCALE_CLIP=FILE)
+#   make bench-threads  wall time of a small encode per OpenMP wait setting, idle and beside 1-2 busy processes
+#                       -> $(BENCH_OUT)/threads/threads.md (THREADS_CLIP=FILE.y4m, THREADS_REPS=N)
 #   make bench-selftest the BD-rate implementation against VMAF's published vectors (also part of make check)
 #
 # BENCH_LOCK=/path/to/lockfile runs every CPU-heavy step under flock (for shared machines).
@@ -30,7 +32,7 @@ TASK_FRAMES ?= 32
 TASK_EPOCHS ?= 100
 BENCH_TASKS ?= $(wildcard $(addprefix bench/,interp.sh denoise.sh inpaint.sh sr.sh))
 
-.PHONY: bench-deps bench-rd bench-speed bench-tasks bench-scale bench-selftest check-bench-bdrate
+.PHONY: bench-deps bench-rd bench-speed bench-tasks bench-scale bench-threads bench-selftest check-bench-bdrate
 
 bench-deps:
 	@scripts/install-deps.sh --bench
@@ -57,6 +59,12 @@ SCALE_CLIP ?= $(wildcard $(abspath ../shared/data/clips/carphone_qcif.mp4))
 bench-scale:
 	@$(MAKE) --no-print-directory ffmpeg
 	bench/scale.sh $(BUILD_DIR)/bin/nerv $(BUILD_DIR)/ffmpeg $(BENCH_OUT)/scale $(SCALE_CLIP)
+
+THREADS_CLIP ?= $(abspath tests/fixtures/carphone_176x144_16f.y4m)
+
+bench-threads:
+	@$(MAKE) --no-print-directory build
+	bench/threads.sh $(BUILD_DIR)/bin/nerv $(THREADS_CLIP) $(BENCH_OUT)/threads
 
 bench-selftest check-bench-bdrate:
 	@python3 bench/bdrate.py --selftest
