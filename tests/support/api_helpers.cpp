@@ -142,12 +142,13 @@ int render_rgb(NervRenderer *r, double position, int width, int height, std::vec
     return nerv_renderer_render(r, position, &t, nullptr);
 }
 
-std::vector<std::vector<uint8_t>> decode_all_rgb(const std::vector<uint8_t> &stream, int *width, int *height)
+std::vector<std::vector<uint8_t>> decode_all_rgb(const std::vector<uint8_t> &stream, int *width, int *height,
+                                                 NervDevice device)
 {
     NervDecoderSettings ds;
     nerv_decoder_default_settings(&ds);
     ds.output_format = NERV_PIX_FMT_RGB24;
-    ds.device = NERV_DEVICE_CPU;
+    ds.device = device;
     NervDecoder *dec = nullptr;
     if (nerv_decoder_open(&dec, &ds) < 0)
         throw std::runtime_error(nerv_last_error());

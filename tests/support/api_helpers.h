@@ -46,8 +46,9 @@ std::vector<uint8_t> packed_rgb(const NervPicture &p);
  *  rows packed); returns nerv_renderer_render's result. */
 int render_rgb(NervRenderer *r, double position, int width, int height, std::vector<uint8_t> *out);
 
-/** Decode all frames of a stream (sent whole) as RGB24; returns the pictures' bytes. */
-std::vector<std::vector<uint8_t>> decode_all_rgb(const std::vector<uint8_t> &stream, int *width, int *height);
+/** Decode all frames of a stream (sent whole) as RGB24 on `device`; returns the pictures' bytes. */
+std::vector<std::vector<uint8_t>> decode_all_rgb(const std::vector<uint8_t> &stream, int *width, int *height,
+                                                 NervDevice device = NERV_DEVICE_CPU);
 
 /** Mean PSNR (nerv_compare_pictures) of decoded RGB24 frames against the clip's first frames. */
 double mean_psnr_rgb(const Clip &clip, const std::vector<std::vector<uint8_t>> &rgb, int width, int height);

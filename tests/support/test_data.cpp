@@ -9,16 +9,29 @@ namespace fs = std::filesystem;
 
 namespace nerv_test {
 
-std::string fixture(const std::string &name) { return std::string(NERV_TEST_FIXTURES) + "/" + name; }
+namespace {
+// A test build carried to another machine (scripts/gpu/run.sh) finds the tree it runs in through
+// these variables; otherwise the paths of the build apply.
+std::string dir_from_env(const char *name, const char *built_in)
+{
+    const char *v = std::getenv(name);
+    return v && *v ? v : built_in;
+}
+}  // namespace
+
+std::string fixture(const std::string &name)
+{
+    return dir_from_env("NERV_TEST_FIXTURES", NERV_TEST_FIXTURES) + "/" + name;
+}
 
 std::string shared_file(const std::string &relative)
 {
-    fs::path p = fs::path(NERV_TEST_SHARED) / relative;
+    fs::path p = fs::path(dir_from_env("NERV_TEST_SHARED", NERV_TEST_SHARED)) / relative;
     std::error_code ec;
     return fs::exists(p, ec) ? fs::canonical(p, ec).string() : std::string();
 }
 
-std::string bin_dir() { return NERV_TEST_BIN_DIR; }
+std::string bin_dir() { return dir_from_env("NERV_TEST_BIN_DIR", NERV_TEST_BIN_DIR); }
 
 namespace {
 std::vector<std::string> &temp_dirs()
