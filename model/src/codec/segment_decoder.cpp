@@ -92,7 +92,7 @@ SegmentDecoder::SegmentDecoder(int width, int height, const SegmentRecord &segme
     load_model_weights(*s.model, segment.tensors);
     s.parameters = count_parameters(*s.model).transmitted;
     s.model->to(s.device);
-    prefer_channels_last(*s.model, s.device);
+    channels_last_for_inference(*s.model);
     s.model->eval();
 
     s.specs = s.model->frame_tensors();

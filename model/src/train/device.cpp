@@ -28,8 +28,12 @@ torch::Device resolve_device(NervDevice requested)
 
 void prefer_channels_last(torch::nn::Module &model, const torch::Device &device)
 {
-    if (!device.is_cuda())
-        return;
+    if (device.is_cuda())
+        channels_last_for_inference(model);
+}
+
+void channels_last_for_inference(torch::nn::Module &model)
+{
     torch::NoGradGuard no_grad;
     for (auto &p : model.parameters(true)) {
         if (p.dim() == 4)

@@ -12,6 +12,10 @@ torch::Device resolve_device(NervDevice requested);
 /** On CUDA, store 4-D weights channels-last (cuDNN's fast layout for these convolutions);
  *  a no-op elsewhere. Values are unchanged. */
 void prefer_channels_last(torch::nn::Module &model, const torch::Device &device);
+/** Store 4-D weights channels-last on every device, for inference: on the CPU too, oneDNN then
+ *  convolves NHWC without reordering each output (decode 1.2x faster; training there is not:
+ *  docs/design.md, "Speed levers"). Values are unchanged. */
+void channels_last_for_inference(torch::nn::Module &model);
 
 /** CPUs this process may run on (its affinity mask): what threads = 0 means. */
 int usable_cores();
