@@ -6,7 +6,8 @@
 #   make gpu-check                  scripts/gpu/run.sh on the GPU machine: CUDA tests, bf16 training of
 #                                   HNeRV 1.5M and SNeRV-B 3M on the bunny crop, decode fps, the reference
 #   make check-gpu-script           the same steps on the CPU at tiny sizes (part of make check)
-#   make check-torch-wheel          the unit and API suites built against that LibTorch 2.11 (CPU; no GPU needed)
+#   make check-torch-wheel          the unit and API suites built against that LibTorch 2.11 (CPU; no GPU needed;
+#                                   part of make check)
 
 .PHONY: gpu-prepare gpu-check check-gpu-script
 
@@ -26,3 +27,5 @@ CHECK_EXTRA += check-gpu-script
 check-torch-wheel:
 	@scripts/build-torch-wheel.sh
 	cd build/gpu/cmake && ctest --output-on-failure -j $(JOBS) $(CTEST_ARGS)
+
+CHECK_EXTRA += check-torch-wheel
