@@ -12,9 +12,9 @@
 #   scripts/gpu/run.sh              on the GPU machine (make gpu-check); carry [".gpu"]
 #   scripts/gpu/run.sh --dry-run    here, on the CPU, the same steps at tiny sizes (make check-gpu-script)
 #
-# Settings (environment): GPU_MODELS ("hnerv:1.5M:100 snerv:3M:110" = arch:size:training seconds),
+# Settings (environment): GPU_MODELS ("hnerv:1.5M:90 snerv:3M:100" = arch:size:training seconds),
 # GPU_EPOCHS (300), GPU_FRAMES (132), GPU_CROP (1280x640), GPU_CLIP (the bunny mp4), GPU_BF16 (1),
-# GPU_REF_EPOCHS (3), GPU_TEST_S (180: the CUDA tests' time limit).
+# GPU_REF_EPOCHS (3), GPU_TEST_S (120: the CUDA tests' time limit).
 # GPU_PYTHON (python3: the one with torch, for the reference).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -29,12 +29,12 @@ if [ $DRY = 1 ]; then
     DEC_SIZE=320x180 DEC_MODEL=20k PROBE_EPOCHS=2 TEST_FILTER='CudaTest.*'
 else
     DEVICE=cuda
-    MODELS=${GPU_MODELS:-"hnerv:1.5M:100 snerv:3M:110"}
+    MODELS=${GPU_MODELS:-"hnerv:1.5M:90 snerv:3M:100"}
     EPOCHS=${GPU_EPOCHS:-300} FRAMES=${GPU_FRAMES:-132} CROP=${GPU_CROP:-1280x640} REF_EPOCHS=${GPU_REF_EPOCHS:-3}
     DEC_SIZE=1920x1080 DEC_MODEL=1.5M PROBE_EPOCHS=5 TEST_FILTER='CudaTest.*'
 fi
 BF16=${GPU_BF16:-1}
-TEST_S=${GPU_TEST_S:-180}
+TEST_S=${GPU_TEST_S:-120}
 W=${CROP%x*} H=${CROP#*x}
 REPORT_DIR=${OUT:-$ROOT/build/gpu}
 WORK=$ROOT/build/gpu/run
@@ -44,6 +44,16 @@ T0=$(date +%s)
 log() { echo "[gpu $(($(date +%s) - T0))s] $*" >&2; }
 : >"$REPORT"
 say() { echo "$*" | tee -a "$REPORT"; }
+# A step that failed: the dry run stops (a typo must fail here); the GPU run reports it and goes on, so
+# that one call brings back every number it can. Returns 0 so that callers can `continue`.
+FAILED=
+failed() {
+    echo "gpu: FAILED: $1" >&2
+    [ $DRY = 1 ] && exit 1
+    FAILED="${FAILED:+$FAILED, }$1"
+    say "- FAILED: $1"
+    return 0
+}
 
 # --- 1. the programs ------------------------------------------------------------------------------
 PY=${GPU_PYTHON:-python3}
@@ -78,7 +88,7 @@ if [ -n "${TESTS:-}" ] && [ -x "$TESTS" ]; then
     set -e
     summary=$(grep -E '^\[  (PASSED|FAILED|SKIPPED) ' "$WORK/tests.log" | tr '\n' ' ')
     say "- CUDA tests (\`$TEST_FILTER\`): exit $rc${summary:+; $summary}"
-    [ $rc = 0 ] || tail -n 30 "$WORK/tests.log" >&2
+    [ $rc = 0 ] || { tail -n 30 "$WORK/tests.log" >&2; failed "CUDA tests (exit $rc)"; }
 else
     say "- CUDA tests: not run (no test binary; .gpu/build comes from scripts/gpu/prepare.sh)"
 fi
@@ -147,16 +157,21 @@ say "|---|---|---|---|---|---|---|---|---|"
 for m in $MODELS; do
     IFS=: read -r arch size budget <<<"$m"
     log "$arch $size: probe ($PROBE_EPOCHS epochs)"
-    encode "$arch" "$size" "$PROBE_EPOCHS" "$WORK/probe.nerv" "$WORK/probe.log"
+    if ! encode "$arch" "$size" "$PROBE_EPOCHS" "$WORK/probe.nerv" "$WORK/probe.log"; then
+        failed "$arch $size: the probe encode" && continue
+    fi
     spe=$(seconds_per_epoch "$WORK/probe.log")
     epochs=$($PY -c "import sys; print(max(1, min($EPOCHS, int($budget / max($spe, 1e-3)))))")
     log "$arch $size: ~$spe s/epoch -> $epochs epochs in $budget s"
     gpu_mem_start
     t=$(date +%s.%N)
-    encode "$arch" "$size" "$epochs" "$WORK/$arch.nerv" "$WORK/$arch.log"
+    ok=1
+    encode "$arch" "$size" "$epochs" "$WORK/$arch.nerv" "$WORK/$arch.log" || ok=0
     t=$($PY -c "import time; print(f'{time.time() - $t:.1f}')")
     peak=$(gpu_mem_peak)
-    "$NERV" eval "$WORK/$arch.nerv" "$y4m" --device "$DEVICE" >"$WORK/$arch.eval" 2>&1
+    [ $ok = 1 ] || { failed "$arch $size: the encode" && continue; }
+    "$NERV" eval "$WORK/$arch.nerv" "$y4m" --device "$DEVICE" >"$WORK/$arch.eval" 2>&1 ||
+        failed "$arch $size: nerv eval ($(tail -n1 "$WORK/$arch.eval"))" || true
     params=$(sed -n 's/.*(\([a-z-]*\), \([0-9]*\) parameters.*/\2/p' "$WORK/$arch.log" | tail -n1)
     say "| $arch $size | ${params:--} | $epochs / $EPOCHS | $(seconds_per_epoch "$WORK/$arch.log") | $t |" \
         "$(field psnr_rgb "$WORK/$arch.eval") | $(field bytes "$WORK/$arch.eval") |" \
@@ -167,10 +182,13 @@ done
 dw=${DEC_SIZE%x*} dh=${DEC_SIZE#*x}
 log "decode ${DEC_SIZE}"
 "$NERV" synth -o "$WORK/synth.y4m" --width "$dw" --height "$dh" --frames 8 >/dev/null
-encode hnerv "$DEC_MODEL" 1 "$WORK/dec.nerv" "$WORK/dec.log" "$WORK/synth.y4m"
-"$NERV" eval "$WORK/dec.nerv" "$WORK/synth.y4m" --device "$DEVICE" >"$WORK/dec.eval" 2>&1
 say ""
-say "- decode ${DEC_SIZE} (HNeRV $DEC_MODEL, 8 frames, to RGB): $(field decode_fps "$WORK/dec.eval") fps"
+if encode hnerv "$DEC_MODEL" 1 "$WORK/dec.nerv" "$WORK/dec.log" "$WORK/synth.y4m" &&
+    "$NERV" eval "$WORK/dec.nerv" "$WORK/synth.y4m" --device "$DEVICE" >"$WORK/dec.eval" 2>&1; then
+    say "- decode ${DEC_SIZE} (HNeRV $DEC_MODEL, 8 frames, to RGB): $(field decode_fps "$WORK/dec.eval") fps"
+else
+    failed "decode ${DEC_SIZE}" || true
+fi
 
 # --- 4. the reference ------------------------------------------------------------------------------
 ref=$ROOT/.gpu/ref/HNeRV
@@ -189,8 +207,9 @@ print(json.dumps({k: c[k] for k in speed.REF_KEYS["hnerv"]}))
 PY
 )
     $PY bench/ref_hnerv.py --ref "$ref" --rgb "$rgb" --width "$W" --height "$H" --frames "$FRAMES" \
-        --epochs "$REF_EPOCHS" --decode-frames 4 --device "$DEVICE" --config "$cfg" >"$WORK/ref.json"
-    $PY - "$WORK/ref.json" <<'PY' | tee -a "$REPORT"
+        --epochs "$REF_EPOCHS" --decode-frames 4 --device "$DEVICE" --config "$cfg" >"$WORK/ref.json" ||
+        failed "the reference HNeRV" || true
+    [ -s "$WORK/ref.json" ] && $PY - "$WORK/ref.json" <<'PY' | tee -a "$REPORT"
 import json, sys
 r = json.loads(open(sys.argv[1]).read().strip().splitlines()[-1])
 e = r["epoch_s"][1:] or r["epoch_s"]  # the first epoch includes cuDNN's autotuning
@@ -201,5 +220,6 @@ PY
 else
     say "- reference HNeRV: not run (needs .gpu/ref/HNeRV/model_all.py or REF_HNERV, and python3's torch)"
 fi
-say "- total $(($(date +%s) - T0)) s"
+say "- total $(($(date +%s) - T0)) s${FAILED:+; failed: $FAILED}"
 log "report: $REPORT"
+[ -z "$FAILED" ]
