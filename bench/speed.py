@@ -78,13 +78,20 @@ def prepare(args, prof, w, h, frames, name):
         src = os.path.join(args.data, prof["clip"])
         sw, sh = 1280, 720
         vf = f"crop={w}:{h}" if w <= sw and h <= sh else f"scale={w}:{h}:flags=bicubic"
-        base = [args.ffmpeg, "-nostdin", "-loglevel", "error", "-y", "-i", src, "-frames:v", str(frames), "-vf", vf]
-        run(base + ["-pix_fmt", "yuv420p", "-f", "yuv4mpegpipe", y4m + ".tmp"])
-        run([args.ffmpeg, "-nostdin", "-loglevel", "error", "-y", "-i", y4m + ".tmp", "-vf",
-             "scale=in_color_matrix=bt601:in_range=tv:flags=bicubic+accurate_rnd+full_chroma_int",
-             "-pix_fmt", "rgb24", "-f", "rawvideo", rgb])
+        ffmpeg_frames(args.ffmpeg, src, frames, vf, y4m + ".tmp", rgb, run)
         os.replace(y4m + ".tmp", y4m)
     return y4m, rgb
+
+
+def ffmpeg_frames(ffmpeg, src, frames, vf, y4m, rgb, run):
+    """The first `frames` frames of src through the filter vf as 4:2:0 Y4M, and (rgb not empty) that Y4M as
+    raw RGB24 (BT.601 limited range, libnerv's conversion): the frames both sides of a comparison get."""
+    base = [ffmpeg, "-nostdin", "-loglevel", "error", "-y", "-i", src, "-frames:v", str(frames), "-vf", vf]
+    run(base + ["-pix_fmt", "yuv420p", "-f", "yuv4mpegpipe", y4m])
+    if rgb:
+        run([ffmpeg, "-nostdin", "-loglevel", "error", "-y", "-i", y4m, "-vf",
+             "scale=in_color_matrix=bt601:in_range=tv:flags=bicubic+accurate_rnd+full_chroma_int",
+             "-pix_fmt", "rgb24", "-f", "rawvideo", rgb])
 
 
 def to_seconds(text):

@@ -33,7 +33,9 @@ if [ -z "$site" ]; then
 fi
 torch_cmake=$site/torch/share/cmake/Torch
 [ -f "$torch_cmake/TorchConfig.cmake" ] || { echo "build-torch-wheel: no LibTorch under $site/torch" >&2; exit 1; }
-echo "build-torch-wheel: LibTorch $(sed -n "s/^__version__ = '\(.*\)'/\1/p" "$site/torch/version.py") at $site/torch"
+version=$(sed -n "s/^__version__ = '\(.*\)'/\1/p" "$site/torch/version.py")
+echo "build-torch-wheel: LibTorch $version at $site/torch"
+mkdir -p "$WORK/out" && echo "$version" >"$WORK/out/torch-version"
 
 cuda=${CUDA_ROOT:-/usr/local/cuda}
 [ -d "$cuda" ] || cuda=

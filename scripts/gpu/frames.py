@@ -15,13 +15,11 @@ import sys
 
 
 def with_ffmpeg(a, w, h):
-    base = ["ffmpeg", "-nostdin", "-loglevel", "error", "-y", "-i", a.clip, "-frames:v", str(a.frames),
-            "-vf", f"crop={w}:{h}"]
-    subprocess.run(base + ["-pix_fmt", "yuv420p", "-f", "yuv4mpegpipe", a.y4m], check=True)
-    if a.rgb:
-        subprocess.run(["ffmpeg", "-nostdin", "-loglevel", "error", "-y", "-i", a.y4m, "-vf",
-                        "scale=in_color_matrix=bt601:in_range=tv:flags=bicubic+accurate_rnd+full_chroma_int",
-                        "-pix_fmt", "rgb24", "-f", "rawvideo", a.rgb], check=True)
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "bench"))
+    from speed import ffmpeg_frames
+
+    ffmpeg_frames("ffmpeg", a.clip, a.frames, f"crop={w}:{h}", a.y4m, a.rgb,
+                  lambda cmd: subprocess.run(cmd, check=True))
 
 
 def with_opencv(a, w, h):

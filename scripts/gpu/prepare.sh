@@ -20,7 +20,7 @@ scripts/build-torch-wheel.sh nerv_cli nerv_api_tests
 rm -rf "$DEST/build" && mkdir -p "$DEST/build/bin" "$DEST/build/lib"
 cp "$WORK/out/bin/nerv" "$WORK/out/bin/nerv_api_tests" "$DEST/build/bin/"
 cp -P "$WORK"/out/lib/libnerv.so* "$DEST/build/lib/"
-sed -n "s/^__version__ = '\(.*\)'/\1/p" "${GPU_TORCH_SITE:-$WORK/site}/torch/version.py" >"$DEST/build/torch-version"
+cp "$WORK/out/torch-version" "$DEST/build/"
 
 mkdir -p "$DEST/data"
 clip=$ROOT/../shared/data/clips/bunny_1280x720_132f.mp4

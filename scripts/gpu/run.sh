@@ -130,10 +130,8 @@ gpu_mem_peak() {
 seconds_per_epoch() {
     $PY - "$1" <<'PY'
 import re, sys
-def secs(t):
-    m = re.fullmatch(r"(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?", t)
-    h, mi, s = (int(x) if x else 0 for x in m.groups())
-    return 3600 * h + 60 * mi + s
+sys.path.insert(0, "bench")
+from speed import to_seconds as secs
 rows = [(int(e), secs(t)) for e, t in re.findall(r"train epoch (\d+)/\d+ .*?elapsed (\S+)", open(sys.argv[1]).read())]
 if not rows:
     sys.exit("no progress lines")

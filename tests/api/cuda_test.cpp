@@ -6,7 +6,6 @@
 #include <cerrno>
 #include <cmath>
 #include <cstring>
-#include <map>
 #include <string>
 #include <vector>
 
@@ -69,18 +68,10 @@ Quality encode_quality(const NervEncoderSettings &s, nerv_test::Encoded *out = n
 TEST(CudaTest, EveryArchitectureTrainsOnTheGpuAndTheCpuDecodesIt)
 {
     SKIP_WITHOUT_GPU();
-    // Small budgets each architecture accepts at 176x144 (as the round-trip tests use).
-    const std::map<std::string, const char *> sizes = {{"nerv", "100k"},  {"hnerv", "20k"},    {"enerv", "1.5M"},
-                                                      {"dnerv", "100k"}, {"snerv", "100k"},   {"snerv-t", "150k"},
-                                                      {"pnerv-pyr", "100k"}, {"pnerv-poly", "500k"}};
     const nerv_test::Clip clip = nerv_test::load_fixture_clip(4);
-    for (const auto &[arch, size] : sizes) {
-        NervEncoderSettings s = nerv_test::quick_settings(arch.c_str(), size, 3);
+    for (const char *arch : {"nerv", "hnerv", "enerv", "dnerv", "snerv", "snerv-t", "pnerv-pyr", "pnerv-poly"}) {
+        NervEncoderSettings s = nerv_test::small_arch_settings(arch, 3);
         s.device = NERV_DEVICE_CUDA;
-        if (arch == "nerv")
-            std::strcpy(s.params, "lower_width=16");
-        if (arch == "enerv")
-            std::strcpy(s.params, "strides=4,2,2:fc_hw=9,11");
         const nerv_test::Encoded e = nerv_test::encode_clip(clip, s);
         ASSERT_EQ(e.result, 0) << arch << ": " << e.error;
         int w = 0, h = 0;

@@ -69,15 +69,7 @@ const nerv_test::Encoded &two_segment_stream(const char *arch)
     auto it = streams.find(arch);
     if (it != streams.end())
         return it->second;
-    // Small budgets each architecture accepts at 176x144 (as the round-trip tests use).
-    const std::map<std::string, const char *> sizes = {{"nerv", "100k"},  {"hnerv", "20k"},    {"enerv", "1.5M"},
-                                                      {"dnerv", "100k"}, {"snerv", "100k"},   {"snerv-t", "150k"},
-                                                      {"pnerv-pyr", "100k"}, {"pnerv-poly", "500k"}};
-    NervEncoderSettings s = nerv_test::quick_settings(arch, sizes.at(arch), 10);
-    if (std::string(arch) == "nerv")
-        std::strcpy(s.params, "lower_width=16");
-    if (std::string(arch) == "enerv")  // a 9x11 grid: 176x144 is no multiple of the default 80
-        std::strcpy(s.params, "strides=4,2,2:fc_hw=9,11");
+    NervEncoderSettings s = nerv_test::small_arch_settings(arch, 10);
     s.segment_frames = 2;
     return streams[arch] = nerv_test::encode_clip(nerv_test::load_fixture_clip(4), s);
 }

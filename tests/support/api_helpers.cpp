@@ -2,6 +2,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <map>
 #include <stdexcept>
 
 #include "test_data.h"
@@ -64,6 +65,19 @@ NervEncoderSettings quick_settings(const char *arch, const char *size, int epoch
     s.epochs = epochs;
     s.device = NERV_DEVICE_CPU;
     s.log_level = NERV_LOG_WARNING;
+    return s;
+}
+
+NervEncoderSettings small_arch_settings(const std::string &arch, int epochs)
+{
+    static const std::map<std::string, const char *> sizes = {
+        {"nerv", "100k"},   {"hnerv", "20k"},   {"enerv", "1.5M"},     {"dnerv", "100k"},
+        {"snerv", "100k"},  {"snerv-t", "150k"}, {"pnerv-pyr", "100k"}, {"pnerv-poly", "500k"}};
+    NervEncoderSettings s = quick_settings(arch.c_str(), sizes.at(arch), epochs);
+    if (arch == "nerv")
+        std::strcpy(s.params, "lower_width=16");
+    if (arch == "enerv")  // a 9x11 grid: 176x144 is no multiple of the default 80
+        std::strcpy(s.params, "strides=4,2,2:fc_hw=9,11");
     return s;
 }
 

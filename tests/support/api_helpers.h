@@ -39,6 +39,9 @@ Encoded encode_clip(const Clip &clip, NervEncoderSettings settings);
 /** Settings for a quick CPU encode of the fixture: arch, size, epochs. */
 NervEncoderSettings quick_settings(const char *arch, const char *size, int epochs);
 
+/** quick_settings() with a small budget (and params) each architecture accepts at the fixture's 176x144. */
+NervEncoderSettings small_arch_settings(const std::string &arch, int epochs);
+
 /** The bytes of an RGB24 picture, rows packed (no stride padding). */
 std::vector<uint8_t> packed_rgb(const NervPicture &p);
 
