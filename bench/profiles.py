@@ -34,6 +34,11 @@ def nerv_arms(epochs, sizes, extra=()):
          "opts": ["--arch", "hnerv", "--epochs", epochs, "--qbits", 8, "--qbits_embed", 6]},
         {"name": "nerv-hnerv-q6e6", "kind": "nerv", "points": sizes,
          "opts": ["--arch", "hnerv", "--epochs", epochs, "--qbits", 6, "--qbits_embed", 6]},
+        # 4-bit weights after quantization-aware fine-tuning for 10% more epochs (HiNeRV's
+        # 30 QAT epochs after 300).
+        {"name": "nerv-hnerv-q4e6-qat", "kind": "nerv", "points": sizes,
+         "opts": ["--arch", "hnerv", "--epochs", epochs, "--qbits", 4, "--qbits_embed", 6,
+                  "--qat_epochs", max(1, epochs // 10)]},
     ]
     return arms + list(extra)
 

@@ -21,6 +21,8 @@ import bdrate  # noqa: E402
 COLUMNS = ["clip", "width", "height", "frames", "codec", "point", "bytes", "bpp", "psnr_rgb", "psnr_yuv",
            "psnr_y", "psnr_u", "psnr_v", "ssim_y", "ssim_yuv", "ms_ssim", "params", "hnerv_bits", "encode_s"]
 NERV_BASELINE = "hnerv-huffman"
+# The stream nerv encode wrote by default before quantization-aware fine-tuning (8-bit weights).
+NERV_OLD_DEFAULT = "nerv-hnerv-q8e6"
 CLASSIC_ANCHOR = "x265"
 METRICS = [("psnr_rgb", "PSNR RGB"), ("psnr_yuv", "PSNR YUV 6:1:1"), ("ms_ssim", "MS-SSIM RGB")]
 
@@ -136,6 +138,7 @@ def main():
                 f"{r['point']}: {r['bpp']:.3f} / {r['psnr_rgb']:.2f} / {r['psnr_yuv']:.2f}"
                 + (f" / {r['ms_ssim']:.4f}" if r.get("ms_ssim") is not None else "") for r in pts) + " |")
         md += [""] + bd_table(rows, clip, NERV_BASELINE, nerv) + [""]
+        md += bd_table(rows, clip, NERV_OLD_DEFAULT, nerv) + [""]
         md += bd_table(rows, clip, CLASSIC_ANCHOR, codecs) + [""]
         for m, label in METRICS:
             png = plot(out, rows, clip, m, label)

@@ -106,6 +106,7 @@ typedef struct NervEncContext {
     int checkpoint_every;
     int resume;
     int jobs;
+    int qat_epochs;
     char *segment_range;  /* the "segments" option, refused */
     AVDictionary *nerv_params;
 } NervEncContext;
@@ -145,7 +146,8 @@ static int apply_options(AVCodecContext *avctx, NervEncoderSettings *settings)
         switch (o->type) {
         case AV_OPT_TYPE_INT:
         case AV_OPT_TYPE_BOOL:
-            if (*(const int *)field >= 0) {
+            /* unset = the option's default, its lowest value (-1; -2 where -1 means something) */
+            if (*(const int *)field != o->default_val.i64) {
                 snprintf(buf, sizeof(buf), "%d", *(const int *)field);
                 value = buf;
             }
@@ -228,10 +230,13 @@ static void progress_cb(void *user_data, const NervProgress *p)
         [NERV_PHASE_TRAIN]    = "train",
         [NERV_PHASE_FINETUNE] = "finetune",
         [NERV_PHASE_COMPRESS] = "compress",
+#if NERV_API_VERSION_MINOR >= 5
+        [NERV_PHASE_QUANTIZE] = "quantize",
+#endif
     };
     AVCodecContext *avctx = user_data;
     NervEncContext *s = avctx->priv_data;
-    const char *phase = p->phase >= NERV_PHASE_TRAIN && p->phase <= NERV_PHASE_COMPRESS ?
+    const char *phase = (unsigned)p->phase < FF_ARRAY_ELEMS(phases) && phases[p->phase] ?
                         phases[p->phase] : "?";
     int first = p->segment != s->progress_segment || p->phase != s->progress_phase;
     int step  = FFMAX(1, p->epochs / 20);
@@ -618,6 +623,11 @@ static const AVOption options[] = {
     { "segments",       "Not supported by nerv_enc (its input has no frame numbers of a whole video): parts are "
                         "encoded by nerv encode --segments A:B and joined by nerv concat",
       OFFSET(segment_range),  AV_OPT_TYPE_STRING, { .str = NULL }, 0, 0, VE },
+#endif
+#if NERV_API_VERSION_MINOR >= 5
+    { "qat_epochs",     "Quantization-aware fine-tuning epochs after training: the weights train through the "
+                        "quantizer at qbits, 0 (none)..100000, -1: 10% of epochs (-2: library default, none)",
+      OFFSET(qat_epochs),     AV_OPT_TYPE_INT,    { .i64 = -2 }, -2, INT_MAX, VE },
 #endif
     { "tune",           "Preset for a use: none, denoise (fit a noisy input: loss l2 unless -loss is set)",
       OFFSET(tune),           AV_OPT_TYPE_STRING, { .str = NULL }, 0, 0, VE },

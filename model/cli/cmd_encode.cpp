@@ -62,7 +62,7 @@ void progress_to_stderr(void *user, const NervProgress *p)
     EncodeUi *ui = static_cast<EncodeUi *>(user);
     if (ui->quiet)
         return;
-    static const char *phases[] = {"train", "finetune", "compress"};
+    static const char *phases[] = {"train", "finetune", "compress", "quantize"};
     if (p->phase == NERV_PHASE_COMPRESS) {
         std::fprintf(stderr, "%ssegment %d: compressing and verifying\n", ui->tty ? "\r\033[K" : "", p->segment);
         return;

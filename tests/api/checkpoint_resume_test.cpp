@@ -29,7 +29,8 @@ int abort_after(void *user)
     return a->limit > 0 && ++a->polls >= a->limit ? 1 : 0;
 }
 
-/** Two segments of 2 frames, pruning (so a fine-tuning phase), checkpoints every epoch. */
+/** Two segments of 2 frames, pruning and quantization-aware fine-tuning (so two more phases),
+ *  checkpoints every epoch. */
 NervEncoderSettings resumable_settings(const std::string &checkpoint, AbortAfter *abort)
 {
     NervEncoderSettings s = nerv_test::quick_settings("hnerv", "20k", 4);
@@ -38,6 +39,7 @@ NervEncoderSettings resumable_settings(const std::string &checkpoint, AbortAfter
     s.segment_frames = 2;
     s.prune = 0.2;
     s.prune_epochs = 2;
+    s.qat_epochs = 2;
     s.checkpoint_every = 1;
     std::snprintf(s.checkpoint, sizeof(s.checkpoint), "%s", checkpoint.c_str());
     s.abort_cb = abort_after;
@@ -70,10 +72,12 @@ protected:
 std::string *CheckpointResumeTest::dir_ = nullptr;
 nerv_test::Encoded *CheckpointResumeTest::reference_ = nullptr;
 
-// Polls per segment: 4 epochs x 2 iterations of training, 2 x 2 of fine-tuning, then one per
-// frame in the final check. The cases stop segment 0 in training (at the first iteration, in
-// the middle of an epoch), in fine-tuning, in the final check, and segment 1 in training.
-INSTANTIATE_TEST_SUITE_P(StopAtPoll, CheckpointResumeTest, testing::Values(1, 4, 11, 13, 17));
+// Polls per segment: 4 epochs x 2 iterations of training, 2 x 2 of fine-tuning, 2 x 2 of
+// quantization-aware fine-tuning, then one per frame in the final check. The cases stop segment
+// 0 in training (at the first iteration, in the middle of an epoch), in fine-tuning, in
+// quantization-aware fine-tuning (mid-epoch and at an epoch's start), in the final check, and
+// segment 1 in training.
+INSTANTIATE_TEST_SUITE_P(StopAtPoll, CheckpointResumeTest, testing::Values(1, 4, 11, 14, 15, 17, 21));
 
 TEST_P(CheckpointResumeTest, ResumedEncodeWritesTheBytesOfAnUninterruptedOne)
 {

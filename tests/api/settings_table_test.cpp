@@ -77,6 +77,7 @@ INSTANTIATE_TEST_SUITE_P(
                     SettingCase{"segment_frames", "0", {"0", "1", "600"}, {"-3", "100001"}},
                     SettingCase{"prune", "0", {"0", "0.1", "0.95"}, {"0.96", "-0.1"}},
                     SettingCase{"prune_epochs", "", {"0", "10"}, {"-1"}},
+                    SettingCase{"qat_epochs", "0", {"-1", "0", "1", "100000"}, {"-2", "100001", "x"}},
                     SettingCase{"qbits", "8", {"0", "2", "8", "16"}, {"17", "-1"}},
                     SettingCase{"qbits_embed", "6", {"0", "6", "16"}, {"17"}},
                     SettingCase{"log_level", "info", {"error", "debug"}, {"loud"}},
@@ -97,7 +98,7 @@ TEST(SettingsTest, EveryTableEntryHasACase)
     const std::vector<std::string> covered = {
         "width", "height", "fps", "timebase", "pix_fmt", "matrix", "range", "arch", "size", "epochs",
         "lr", "batch", "loss", "grad_clip", "seed", "device", "threads", "bf16", "segment_frames", "prune",
-        "prune_epochs", "qbits", "qbits_embed", "log_level", "params", "memory_limit", "checkpoint",
+        "prune_epochs", "qat_epochs", "qbits", "qbits_embed", "log_level", "params", "memory_limit", "checkpoint",
         "checkpoint_every", "resume", "train_frames", "tune", "segments", "jobs"};
     ASSERT_EQ(nerv_encoder_option_count(), static_cast<int>(covered.size()));
     for (int i = 0; i < nerv_encoder_option_count(); ++i)
@@ -128,6 +129,7 @@ TEST(SettingsTest, OpenRejectsValuesSetDirectlyOutOfRange)
         {"qbits", [](NervEncoderSettings *s) { s->qbits = 1; }},
         {"qbits_embed", [](NervEncoderSettings *s) { s->qbits_embed = 40; }},
         {"prune", [](NervEncoderSettings *s) { s->prune = 0.99; }},
+        {"qat_epochs", [](NervEncoderSettings *s) { s->qat_epochs = -2; }},
         {"arch", [](NervEncoderSettings *s) { std::strcpy(s->arch, "nope"); }},
         {"loss", [](NervEncoderSettings *s) { std::strcpy(s->loss, "l7"); }},
         {"device", [](NervEncoderSettings *s) { s->device = static_cast<NervDevice>(9); }},

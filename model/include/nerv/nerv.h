@@ -65,7 +65,7 @@ extern "C" {
 #endif
 
 #define NERV_API_VERSION_MAJOR 1
-#define NERV_API_VERSION_MINOR 4
+#define NERV_API_VERSION_MINOR 5
 #define NERV_API_VERSION ((NERV_API_VERSION_MAJOR << 16) | NERV_API_VERSION_MINOR)
 
 /** Library version string, e.g. "0.1.0". */
@@ -139,6 +139,8 @@ typedef enum NervPhase {
     NERV_PHASE_TRAIN = 0,     /**< overfitting the network */
     NERV_PHASE_FINETUNE = 1,  /**< fine-tuning after pruning */
     NERV_PHASE_COMPRESS = 2,  /**< quantization + entropy coding + final evaluation */
+    NERV_PHASE_QUANTIZE = 3,  /**< (API 1.5) quantization-aware fine-tuning: the weights train through the
+                                   codec's quantizer (setting "qat_epochs"); comes before COMPRESS */
 } NervPhase;
 
 typedef struct NervProgress {
@@ -241,7 +243,12 @@ typedef struct NervEncoderSettings {
                                     the cores: with threads 0 each gets cores/jobs threads. The bytes equal those of
                                     jobs 1 with the same threads per worker. Callbacks then come from the workers,
                                     one at a time */
-    uint8_t reserved[112];     /**< zero; room to grow without breaking the ABI */
+    int qat_epochs;            /**< "qat_epochs" (API 1.5): quantization-aware fine-tuning epochs after training
+                                    (and pruning): every forward pass uses the decoder weights the stream will store
+                                    (the codec's quantizer at qbits, gradients passed straight through to the float
+                                    weights), so the network adapts to them; 0 = none (default), 1..100000, -1 = 10%
+                                    of epochs (at least 1). Ignored when qbits is 0 (float weights) */
+    uint8_t reserved[108];     /**< zero; room to grow without breaking the ABI */
 } NervEncoderSettings;
 
 NERV_API void nerv_encoder_default_settings(NervEncoderSettings *settings);
@@ -312,7 +319,8 @@ typedef struct NervEncodeStats {
     int64_t parameters;       /**< transmitted decoder parameters (incl. head), after pruning counted as stored */
     int64_t embedding_values; /**< transmitted per-frame values, all frames of the segment */
     int64_t encoder_parameters; /**< encoder-side only (not transmitted), e.g. HNeRV's ConvNeXt */
-    double psnr_trained;      /**< PSNR (dB) of the float model on the segment */
+    double psnr_trained;      /**< PSNR (dB) of the float model on the segment (after qat_epochs: with the
+                                   stored weights, float embeddings) */
     double psnr_final;        /**< PSNR (dB) after pruning + quantization: what the decoder outputs */
     double ssim_final;
     double train_seconds;

@@ -71,7 +71,9 @@ std::vector<uint8_t> build_header(const NervEncoderSettings &s, const nerv::Reso
                                    "qbits_embed=%d segment_frames=%d params=%s",
                                    s.arch, s.size[0] ? s.size : "default", s.epochs, s.lr, s.batch_size,
                                    s.loss[0] ? s.loss : "default", s.seed, s.prune, s.qbits, s.qbits_embed,
-                                   r.segment_frames, s.params));
+                                   r.segment_frames, s.params) +
+                          // Only when used, so that streams without it keep their bytes.
+                          (s.qat_epochs != 0 ? nerv::format(" qat_epochs=%d", s.qat_epochs) : std::string()));
     std::vector<uint8_t> bytes = nerv::write_file_prefix();
     std::vector<uint8_t> chunk = nerv::write_stream_header_chunk(h);
     bytes.insert(bytes.end(), chunk.begin(), chunk.end());

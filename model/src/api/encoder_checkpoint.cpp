@@ -31,6 +31,7 @@ Metadata settings_fingerprint(const NervEncoderSettings &s, const ResolvedEncode
     put("prune", format("%.17g", s.prune));
     put("prune_epochs", format("%d", s.prune_epochs));
     put("qbits", format("%d", s.qbits));
+    put("qat_epochs", format("%d", s.qat_epochs));
     put("qbits_embed", format("%d", s.qbits_embed));
     put("params", s.params);
     put("train_frames", format("%d", s.train_frames));

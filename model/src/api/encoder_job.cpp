@@ -52,6 +52,7 @@ ResolvedEncoder resolve_encoder(const NervEncoderSettings &s)
     j.bf16 = s.bf16 != 0;
     j.prune = s.prune;
     j.prune_epochs = s.prune_epochs;
+    j.qat_epochs = s.qat_epochs;
     j.qbits = s.qbits;
     j.qbits_embed = s.qbits_embed;
     j.memory_limit_mib = s.memory_limit;

@@ -174,6 +174,8 @@ const Option kOptions[] = {
      [](NervEncoderSettings *s, const char *v) { s->prune = parse_double_setting("prune", v, 0, 0.95); }},
     {{"prune_epochs", "fine-tune epochs after pruning", "", "1..100000; 0 = 10% of epochs"},
      [](NervEncoderSettings *s, const char *v) { s->prune_epochs = parse_int_setting("prune_epochs", v, 0, 100000); }},
+    {{"qat_epochs", "quantization-aware fine-tuning epochs after training (weights train through the codec's quantizer)", "0", "-1 (10% of epochs), 0 (none)..100000"},
+     [](NervEncoderSettings *s, const char *v) { s->qat_epochs = parse_int_setting("qat_epochs", v, -1, 100000); }},
     {{"qbits", "bits per decoder weight", "8", "0 (float32), 2..16"},
      [](NervEncoderSettings *s, const char *v) { s->qbits = parse_int_setting("qbits", v, 0, 16); }},
     {{"qbits_embed", "bits per embedding value", "6", "0 (float32), 2..16"},
@@ -285,6 +287,7 @@ void validate_encoder_settings(const NervEncoderSettings &s)
     range_check("segment_frames", s.segment_frames, 0, 100000);
     range_check("prune", s.prune, 0, 0.95);
     range_check("prune_epochs", s.prune_epochs, 0, 100000);
+    range_check("qat_epochs", s.qat_epochs, -1, 100000);
     if (s.qbits != 0)
         range_check("qbits", s.qbits, 2, 16);
     if (s.qbits_embed != 0)

@@ -30,6 +30,7 @@ struct EncodeJob {
     bool bf16 = false;
     double prune = 0;
     int prune_epochs = 0;
+    int qat_epochs = 0;            // quantization-aware fine-tuning epochs after training and pruning; -1: 10%
     int qbits = 8;
     int qbits_embed = 6;
     int memory_limit_mib = 0;      // 0: what the training device has available

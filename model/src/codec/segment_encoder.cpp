@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <set>
+#include <set>
 
 #include "arch/registry.h"
 #include "codec/frame_subset.h"
@@ -23,6 +25,10 @@ namespace nerv {
 namespace {
 
 using Clock = std::chrono::steady_clock;
+
+/** Quantization-aware fine-tuning's peak learning rate, relative to the recipe's (measured:
+ *  docs/benchmarks.md, "Quantization-aware fine-tuning"). */
+constexpr double kQuantAwareLrFactor = 0.1;
 
 TrainRecipe resolve_recipe(const ArchEntry &entry, const EncodeJob &job)
 {
@@ -204,6 +210,8 @@ EncodedSegment SegmentEncoder::encode(int64_t first_frame, int segment_index, co
                        static_cast<long long>(restored.train.iteration));
     }
     const bool resume_finetune = resuming && restored.phase == NERV_PHASE_FINETUNE;
+    const bool resume_quantize = resuming && restored.phase == NERV_PHASE_QUANTIZE;
+    const bool resume_after_training = resume_finetune || resume_quantize;
     auto saver = [&](NervPhase phase, const PruneMasks *phase_masks, const TrainResult &train_result) {
         return [&model, checkpointing, phase, phase_masks, train_result](const TrainState &st) {
             SegmentTrainingState state;
@@ -214,9 +222,11 @@ EncodedSegment SegmentEncoder::encode(int64_t first_frame, int segment_index, co
         };
     };
 
-    // 3. Overfit, then prune and fine-tune.
+    // 3. Overfit, then prune and fine-tune, then fine-tune through the quantizer.
     const int finetune_epochs =
         job.prune > 0 ? (job.prune_epochs > 0 ? job.prune_epochs : std::max(1, recipe.epochs / 10)) : 0;
+    const int quantize_epochs =
+        job.qbits > 0 ? (job.qat_epochs < 0 ? std::max(1, recipe.epochs / 10) : job.qat_epochs) : 0;
     TrainOptions topts;
     topts.recipe = recipe;
     topts.device = s.device;
@@ -225,7 +235,7 @@ EncodedSegment SegmentEncoder::encode(int64_t first_frame, int segment_index, co
     topts.coded_height = job.height;
     topts.coded_width = job.width;
     topts.segment = segment_index;
-    topts.epochs_after = finetune_epochs;
+    topts.epochs_after = finetune_epochs + quantize_epochs;
     topts.logger = &job.logger;
     topts.progress = job.progress;
     topts.should_abort = job.should_abort;
@@ -242,11 +252,12 @@ EncodedSegment SegmentEncoder::encode(int64_t first_frame, int segment_index, co
     if (checkpointing) {
         topts.checkpoint_every = checkpointing->every_epochs;
         topts.checkpoint = saver(NERV_PHASE_TRAIN, nullptr, TrainResult());
-        topts.resume = resuming && !resume_finetune ? &restored.train : nullptr;
+        topts.resume = resuming && !resume_after_training ? &restored.train : nullptr;
     }
-    const TrainResult trained = resume_finetune ? restored.train_result : train_model(*model, frames, topts);
+    const TrainResult trained =
+        resume_after_training ? restored.train_result : train_model(*model, frames, topts);
 
-    if (job.prune > 0) {
+    if (job.prune > 0 && !resume_quantize) {
         if (!resume_finetune)
             masks = PruneMasks::global_magnitude(*model, job.prune);
         job.logger.log(NERV_LOG_INFO, "segment %d: pruned %lld of %lld weights (%.1f%%), fine-tuning %d epochs",
@@ -256,7 +267,7 @@ EncodedSegment SegmentEncoder::encode(int64_t first_frame, int segment_index, co
         f.recipe.epochs = finetune_epochs;
         f.recipe.schedule.warmup_fraction = 0;  // NeRV fine-tunes pruned models without warm-up
         f.phase = NERV_PHASE_FINETUNE;
-        f.epochs_after = 0;
+        f.epochs_after = quantize_epochs;
         f.masks = &masks;
         f.elapsed_before = elapsed();
         if (checkpointing) {
@@ -264,6 +275,32 @@ EncodedSegment SegmentEncoder::encode(int64_t first_frame, int segment_index, co
             f.resume = resume_finetune ? &restored.train : nullptr;
         }
         train_model(*model, frames, f);
+    }
+    if (quantize_epochs > 0) {
+        // The codec codes pruned zeros as a symbol of their own: they stay out of the range.
+        std::set<std::string> zero_symbol;
+        if (job.prune > 0) {
+            for (const auto &name : model->prunable_parameters())
+                zero_symbol.insert(name);
+        }
+        QuantAwareWeights quant_aware(*model, job.qbits, zero_symbol);
+        job.logger.log(NERV_LOG_INFO, "segment %d: quantization-aware fine-tuning, %d epochs at %d-bit weights",
+                       segment_index, quantize_epochs, job.qbits);
+        TrainOptions q = topts;
+        q.recipe.epochs = quantize_epochs;
+        q.recipe.lr *= kQuantAwareLrFactor;
+        q.recipe.schedule.warmup_fraction = 0;
+        q.phase = NERV_PHASE_QUANTIZE;
+        q.epochs_after = 0;
+        q.masks = job.prune > 0 ? &masks : nullptr;
+        q.quant_aware = &quant_aware;
+        q.elapsed_before = elapsed();
+        if (checkpointing) {
+            q.checkpoint = saver(NERV_PHASE_QUANTIZE, q.masks, trained);
+            q.resume = resume_quantize ? &restored.train : nullptr;
+        }
+        train_model(*model, frames, q);
+        quant_aware.snap();
     }
     const double train_seconds = elapsed();
     if (job.progress) {
@@ -344,6 +381,8 @@ EncodedSegment SegmentEncoder::encode(int64_t first_frame, int segment_index, co
         record.meta.set_string("train.frames", job.train_frames == 1 ? "odd" : "even");
     record.meta.set_int("quant.bits", job.qbits);
     record.meta.set_int("quant.bits_embed", job.qbits_embed);
+    if (quantize_epochs > 0)  // absent otherwise, so that such segments keep their bytes
+        record.meta.set_int("quant.aware_epochs", quantize_epochs);
     record.tensors = encode_model_weights(*model, job.qbits, job.prune > 0);
 
     std::vector<FrameTensorEncoding> frame_codes;

@@ -169,7 +169,9 @@ SegmentTrainingState restore_training_state(const std::vector<uint8_t> &bytes, V
     ByteReader r(bytes.data(), bytes.size(), "checkpoint training state");
     const Metadata m = Metadata::read(r);
     SegmentTrainingState s;
-    const int64_t phase = m.get_int("training.phase", NERV_PHASE_TRAIN, NERV_PHASE_FINETUNE);
+    const int64_t phase = m.get_int("training.phase", NERV_PHASE_TRAIN, NERV_PHASE_QUANTIZE);
+    if (phase == NERV_PHASE_COMPRESS)
+        fail_invalid_data("checkpoint: 'training.phase' is the compression phase, which keeps no training state");
     s.phase = static_cast<NervPhase>(phase);
     s.train.epoch = static_cast<int>(m.get_int("training.epoch", 0, 100000));
     s.train.iteration = m.get_int("training.iteration", 0, int64_t(1) << 40);
@@ -202,7 +204,13 @@ SegmentTrainingState restore_training_state(const std::vector<uint8_t> &bytes, V
         fail_invalid_data("checkpoint: tensors that the model does not have");
     std::map<std::string, torch::Tensor> saved_masks = read_tensors(r);
     r.expect_end("the training state");
-    if (s.phase == NERV_PHASE_FINETUNE) {
+    // Fine-tuning after pruning, and quantization-aware fine-tuning of a pruned model, keep the masks.
+    const bool needs_masks = s.phase == NERV_PHASE_FINETUNE || (s.phase == NERV_PHASE_QUANTIZE && masks);
+    if (s.phase == NERV_PHASE_TRAIN && !saved_masks.empty())
+        fail_invalid_data("checkpoint: pruning masks in a training state");
+    if (s.phase == NERV_PHASE_QUANTIZE && !masks && !saved_masks.empty())
+        fail_invalid_data("checkpoint: quantization-aware state of a pruned model for an encode without pruning");
+    if (needs_masks) {
         if (!masks)
             fail_invalid_data("checkpoint: fine-tuning state for an encode without pruning");
         std::vector<torch::Tensor> list;

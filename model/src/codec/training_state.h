@@ -14,17 +14,17 @@
 namespace nerv {
 
 struct SegmentTrainingState {
-    NervPhase phase = NERV_PHASE_TRAIN;  // the phase in progress: TRAIN or FINETUNE
+    NervPhase phase = NERV_PHASE_TRAIN;  // the phase in progress: TRAIN, FINETUNE or QUANTIZE
     TrainState train;                    // where it stands
-    TrainResult train_result;            // FINETUNE: the TRAIN phase's result (the stream records its PSNR)
+    TrainResult train_result;            // FINETUNE, QUANTIZE: the TRAIN phase's result (the stream records its PSNR)
 };
 
-/** masks: the FINETUNE phase's pruning masks (null in TRAIN). */
+/** masks: the pruning masks in FINETUNE, and in QUANTIZE when the model was pruned (else null). */
 std::vector<uint8_t> save_training_state(const SegmentTrainingState &state, VideoModelImpl &model,
                                          const PruneMasks *masks);
 
 /** Loads the tensors into `model` (built from the same settings, on its training device) and,
- *  in FINETUNE, the masks into *masks. Throws NERV_ERROR_INVALIDDATA when the bytes are
+ *  in FINETUNE (and QUANTIZE of a pruned model: pass masks when the encode prunes), the masks into *masks. Throws NERV_ERROR_INVALIDDATA when the bytes are
  *  malformed or do not fit the model. */
 SegmentTrainingState restore_training_state(const std::vector<uint8_t> &bytes, VideoModelImpl &model,
                                             PruneMasks *masks);

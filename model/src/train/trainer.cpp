@@ -167,6 +167,8 @@ TrainResult train_model(VideoModelImpl &model, const torch::Tensor &frames, cons
             const torch::Tensor idx = perm.slice(0, begin, end).to(frames.device());
             const FrameBatch b = frame_batch(frames, idx, opts.visible);
 
+            if (opts.quant_aware)
+                opts.quant_aware->quantize_for_step();
             TrainStep step;
             {
                 AutocastBf16 autocast(opts.bf16 && frames.is_cuda());
@@ -174,6 +176,8 @@ TrainResult train_model(VideoModelImpl &model, const torch::Tensor &frames, cons
             }
             optimizer.zero_grad();
             step.loss.to(torch::kFloat32).backward();
+            if (opts.quant_aware)
+                opts.quant_aware->restore_float();  // straight-through: the float weights take the step
             if (r.grad_clip > 0)
                 torch::nn::utils::clip_grad_norm_(params, r.grad_clip);
             optimizer.step();

@@ -10,6 +10,7 @@
 #include "arch/video_model.h"
 #include "core/logger.h"
 #include "train/prune.h"
+#include "train/quant_aware.h"
 #include "train/recipe.h"
 
 namespace nerv {
@@ -43,6 +44,7 @@ struct TrainOptions {
     int segment = 0;
     int epochs_after = 0;                   // epochs of later phases, for the ETA
     const PruneMasks *masks = nullptr;
+    QuantAwareWeights *quant_aware = nullptr;  // forward and backward through the codec's quantizer
     const Logger *logger = nullptr;
     std::function<void(const NervProgress &)> progress;
     std::function<bool()> should_abort;
