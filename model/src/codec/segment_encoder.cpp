@@ -4,7 +4,6 @@
 #include <chrono>
 #include <cmath>
 #include <set>
-#include <set>
 
 #include "arch/registry.h"
 #include "codec/frame_subset.h"
