@@ -42,14 +42,20 @@ VideoModel create_model_for_training(const ArchEntry &entry, const ArchRequest &
     }
 }
 
+std::set<std::string> zero_symbol_parameters(VideoModelImpl &model, bool pruned)
+{
+    std::set<std::string> names;
+    if (pruned) {
+        for (const auto &n : model.prunable_parameters())
+            names.insert(n);
+    }
+    return names;
+}
+
 std::vector<TensorEntry> encode_model_weights(VideoModelImpl &model, int qbits, bool pruned)
 {
     std::vector<TensorEntry> entries;
-    std::set<std::string> prunable;
-    if (pruned) {
-        for (const auto &n : model.prunable_parameters())
-            prunable.insert(n);
-    }
+    const std::set<std::string> prunable = zero_symbol_parameters(model, pruned);
     for (const auto &p : model.named_parameters(true)) {
         if (!model.is_transmitted(p.key()))
             continue;

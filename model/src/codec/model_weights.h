@@ -2,6 +2,8 @@
 #pragma once
 
 #include <mutex>
+#include <set>
+#include <string>
 #include <vector>
 
 #include "arch/registry.h"
@@ -11,6 +13,10 @@
 #include "train/memory_budget.h"
 
 namespace nerv {
+
+/** The parameters whose exact zeros the codec codes as a symbol of their own (the pruned ones;
+ *  none when `pruned` is false). Quantization-aware fine-tuning follows the same rule. */
+std::set<std::string> zero_symbol_parameters(VideoModelImpl &model, bool pruned);
 
 /** Code every transmitted parameter (qbits; pruned weights with a zero symbol) and stored
  *  buffer (float32), in named_parameters() / named_buffers() order. */

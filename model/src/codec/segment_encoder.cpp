@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
-#include <set>
 
 #include "arch/registry.h"
 #include "codec/frame_subset.h"
@@ -277,12 +276,7 @@ EncodedSegment SegmentEncoder::encode(int64_t first_frame, int segment_index, co
     }
     if (quantize_epochs > 0) {
         // The codec codes pruned zeros as a symbol of their own: they stay out of the range.
-        std::set<std::string> zero_symbol;
-        if (job.prune > 0) {
-            for (const auto &name : model->prunable_parameters())
-                zero_symbol.insert(name);
-        }
-        QuantAwareWeights quant_aware(*model, job.qbits, zero_symbol);
+        QuantAwareWeights quant_aware(*model, job.qbits, zero_symbol_parameters(*model, job.prune > 0));
         job.logger.log(NERV_LOG_INFO, "segment %d: quantization-aware fine-tuning, %d epochs at %d-bit weights",
                        segment_index, quantize_epochs, job.qbits);
         TrainOptions q = topts;

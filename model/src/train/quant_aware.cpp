@@ -48,19 +48,24 @@ QuantAwareWeights::QuantAwareWeights(VideoModelImpl &model, int bits, const std:
 void QuantAwareWeights::quantize_for_step()
 {
     torch::NoGradGuard no_grad;
-    saved_.clear();
-    for (size_t i = 0; i < params_.size(); ++i) {
-        saved_.push_back(params_[i].detach().clone());
-        params_[i].copy_(fake_quantize(params_[i], bits_, zero_symbol_[i]));
+    if (saved_.empty()) {  // allocated once, reused by every step
+        for (const auto &p : params_)
+            saved_.push_back(torch::empty_like(p));
     }
+    for (size_t i = 0; i < params_.size(); ++i)
+        saved_[i].copy_(params_[i]);
+    snap();
+    holding_float_ = true;
 }
 
 void QuantAwareWeights::restore_float()
 {
+    if (!holding_float_)
+        return;
     torch::NoGradGuard no_grad;
-    for (size_t i = 0; i < saved_.size(); ++i)
+    for (size_t i = 0; i < params_.size(); ++i)
         params_[i].copy_(saved_[i]);
-    saved_.clear();
+    holding_float_ = false;
 }
 
 void QuantAwareWeights::snap() const

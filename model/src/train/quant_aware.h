@@ -40,7 +40,8 @@ private:
     int bits_;
     std::vector<torch::Tensor> params_;
     std::vector<bool> zero_symbol_;
-    std::vector<torch::Tensor> saved_;
+    std::vector<torch::Tensor> saved_;  // the float weights during a step
+    bool holding_float_ = false;
 };
 
 }  // namespace nerv

@@ -87,30 +87,21 @@ TEST(QuantAwareTest, StepRunsAtTheQuantizedWeightsAndUpdatesTheFloatOnes)
             quantized.push_back(nerv::fake_quantize(p.value(), 4, false));
         }
     }
+    auto expect_weights = [&](const std::vector<torch::Tensor> &expected, const char *when) {
+        size_t i = 0;
+        for (const auto &p : model->named_parameters(true)) {
+            if (model->is_transmitted(p.key())) {
+                EXPECT_TRUE(p.value().equal(expected[i])) << p.key() << " " << when;
+                ++i;
+            }
+        }
+    };
     qa.quantize_for_step();
-    size_t i = 0;
-    for (const auto &p : model->named_parameters(true)) {
-        if (model->is_transmitted(p.key())) {
-            EXPECT_TRUE(p.value().equal(quantized[i])) << p.key();
-            ++i;
-        }
-    }
+    expect_weights(quantized, "during a step");
     qa.restore_float();
-    i = 0;
-    for (const auto &p : model->named_parameters(true)) {
-        if (model->is_transmitted(p.key())) {
-            EXPECT_TRUE(p.value().equal(before[i])) << p.key();
-            ++i;
-        }
-    }
+    expect_weights(before, "after the step");
     qa.snap();
-    i = 0;
-    for (const auto &p : model->named_parameters(true)) {
-        if (model->is_transmitted(p.key())) {
-            EXPECT_TRUE(p.value().equal(quantized[i])) << p.key();
-            ++i;
-        }
-    }
+    expect_weights(quantized, "after snap");
 }
 
 }  // namespace NERV_TEST_FILE
