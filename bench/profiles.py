@@ -1,6 +1,10 @@
 """Benchmark profiles: which clips, codecs and operating points `make bench-rd` / `bench-speed` run.
 
-quick: one tiny real clip, minutes on 2 CPU cores (what docs/benchmarks.md reports).
+quick:    one tiny real clip, minutes on 2 CPU cores (what docs/benchmarks.md reports).
+compress: the compression issue's measurement: three real clips of 120 frames at small sizes, 300 epochs,
+          today's default stream (8-bit weights) against 4-bit weights with quantization-aware fine-tuning,
+          with x264 / x265 / libaom on the same frames. CPU-days on 2 cores (every point is cached, so it
+          finishes over several runs); minutes per point on a GPU.
 full:  every real clip of ../shared/data at the papers' settings (300 epochs, 0.35M..3M); needs a GPU
        for the nerv part to finish in hours rather than weeks.
 """
@@ -43,10 +47,21 @@ def nerv_arms(epochs, sizes, extra=()):
     return arms + list(extra)
 
 
+# Clip spec keys: name, frames (0 = all), crop (w, h) centre crop, scale (w, h) after the crop.
 RD = {
     "quick": {
         "clips": [("clips/carphone_qcif.mp4", {"name": "carphone", "frames": 32})],
         "arms": classic_arms(CRF_X26X, CRF_AOM) + nerv_arms(40, ["60k", "120k", "300k"]),
+    },
+    "compress": {
+        "clips": [
+            ("clips/carphone_qcif.mp4", {"name": "carphone-120f", "frames": 120}),
+            ("clips/foreman_cif.h264", {"name": "foreman-qcif-120f", "frames": 120, "scale": (176, 144)}),
+            ("clips/bunny_1280x720_132f.mp4", {"name": "bunny-192x96-120f", "frames": 120, "crop": (1280, 640),
+                                                "scale": (192, 96)}),
+        ],
+        "arms": classic_arms(CRF_X26X, CRF_AOM) + [
+            a for a in nerv_arms(300, ["80k", "160k", "320k"]) if a["name"] != "nerv-hnerv-q6e6"],
     },
     "full": {
         "clips": [

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Rate-distortion benchmark: nerv (several sizes / quantizations) against x264, x265 and libaom AV1.
 
-    bench/rd.py [--profile quick|full] [--clips A.mp4,B.h264] [--out build/bench/rd]
+    bench/rd.py [--profile quick|compress|full] [--clips A.mp4,B.h264] [--out build/bench/rd] [--jobs N]
 
 Every point is encoded, decoded to 8-bit 4:2:0 Y4M and measured against the same reference Y4M
 with FFmpeg's own filters (psnr, ssim); MS-SSIM (pytorch_msssim's definition, RGB) comes from
@@ -9,12 +9,14 @@ bench/msssim.py when numpy is present and the picture is larger than 160 pixels 
 (the 5-scale definition needs that). bpp = 8 x bytes / (W x H x frames) of the bitstream as
 written: raw Annex-B elementary streams for x264/x265, the AV1 payload of the IVF file for libaom
 (file size less IVF's headers), the whole .nerv file for nerv. Each point's result is kept as JSON under OUT/points/, so an interrupted run
-continues where it stopped and a finished one is only re-summarized.
+continues where it stopped and a finished one is only re-summarized; a nerv point interrupted mid-training
+continues from its checkpoint (OUT/work/CLIP/POINT.nerv.ckpt, every 10 epochs).
 
 When BENCH_LOCK names a lock file (shared machines), the run holds it (flock) around each nerv point
 and around each classic codec's CRF ladder, so the work of one group runs uninterrupted.
 """
 import argparse
+import concurrent.futures
 import json
 import os
 import shlex
@@ -52,16 +54,21 @@ def probe(ffprobe, path):
 
 
 def prepare_reference(args, clip, spec, workdir):
-    """Decode the first `frames` frames (centre crop if asked) to 8-bit 4:2:0 Y4M."""
+    """Decode the first `frames` frames (centre crop, then scale, if asked) to 8-bit 4:2:0 Y4M."""
     ref = os.path.join(workdir, "ref.y4m")
     w, h, n, fps = probe(args.ffprobe, clip)
     frames = min(n, spec["frames"]) if spec["frames"] else n
-    crop = spec.get("crop")
+    crop, scale = spec.get("crop"), spec.get("scale")
+    filters = []
     if crop:
         cw, ch = crop
         w, h = min(w, cw), min(h, ch)
+        filters.append(f"crop={w}:{h}")
+    if scale:
+        w, h = scale
+        filters.append(f"scale={w}:{h}:flags=lanczos")
     if not os.path.exists(ref):
-        vf = ["-vf", f"crop={w}:{h}"] if crop else []
+        vf = ["-vf", ",".join(filters)] if filters else []
         fmt = ["-f", "h264"] if clip.endswith(".h264") else []
         run([args.ffmpeg, "-nostdin", "-loglevel", "error", "-y"] + fmt + ["-i", clip, "-frames:v", str(frames)]
             + vf + ["-pix_fmt", "yuv420p", "-f", "yuv4mpegpipe", ref + ".tmp"], heavy=True)
@@ -91,8 +98,12 @@ def encode_nerv(args, arm, point, ref, stem):
     out = f"{stem}.nerv"
     if os.path.exists(out):  # nerv writes atomically: a file there is a finished encode of this point
         return out, None
-    cmd = [args.nerv, "encode", ref, "-o", out, "-q", "--checkpoint", ""]
+    # Checkpoints every 10 epochs (nerv's default OUT.ckpt): an interrupted run continues the point
+    # where it stopped instead of training it again (300-epoch points take an hour on a CPU).
+    cmd = [args.nerv, "encode", ref, "-o", out, "-q"] + (["--resume", "1"] if os.path.exists(out + ".ckpt") else [])
     cmd += [str(x) for x in arm["opts"]] + ["--size", str(point)]
+    if args.jobs > 1:  # the cores shared out between the points that run at once
+        cmd += ["--threads", str(max(1, (os.cpu_count() or 1) // args.jobs))]
     _, secs = run(cmd, heavy=True)
     return out, secs
 
@@ -218,6 +229,8 @@ def main():
     ap.add_argument("--ffmpeg", default=os.environ.get("BENCH_FFMPEG", "ffmpeg"))
     ap.add_argument("--ffprobe", default=os.environ.get("BENCH_FFPROBE", "ffprobe"))
     ap.add_argument("--only", default="", help="comma-separated arm names to run (default: all)")
+    ap.add_argument("--jobs", type=int, default=int(os.environ.get("JOBS", "1") or 1),
+                    help="nerv points encoded at once, the cores shared out between them (default 1)")
     ap.add_argument("--keep", action="store_true", help="keep the classic codecs' bitstreams")
     args = ap.parse_args()
 
@@ -226,21 +239,31 @@ def main():
     if not specs:
         sys.exit("rd: no clips found (give CLIPS=a.mp4,b.mp4 or BENCH_DATA=dir with clips/)")
     only = set(filter(None, args.only.split(",")))
-    rows = []
+    arms = [a for a in prof["arms"] if not only or a["name"] in only]
+    rows, nerv_points = [], []
     for clip, spec in specs:
         workdir = os.path.join(args.out, "work", spec["name"])
         os.makedirs(workdir, exist_ok=True)
-        for arm in prof["arms"]:
-            if only and arm["name"] not in only:
-                continue
-            if arm["kind"] == "nerv":  # one lock per nerv point (minutes each), one per classic ladder
-                for point in arm["points"]:
-                    with cpu_lock():
-                        rows.append(run_point(args, clip, spec, arm, point, workdir))
-            else:
-                with cpu_lock():
+        prepare_reference(args, clip, spec, workdir)
+        for arm in arms:
+            if arm["kind"] != "nerv":
+                with cpu_lock():  # one lock per classic ladder
                     for point in arm["points"]:
                         rows.append(run_point(args, clip, spec, arm, point, workdir))
+        # nerv points size by size, the arms side by side: with --jobs 2 the two arms of one size
+        # finish together, so every finished size already compares them
+        sizes = []
+        for arm in arms:
+            sizes += [p for p in arm.get("points", []) if arm["kind"] == "nerv" and p not in sizes]
+        nerv_points += [(clip, spec, arm, p, workdir) for p in sizes for arm in arms
+                        if arm["kind"] == "nerv" and p in arm["points"]]
+    if args.jobs == 1:
+        for point in nerv_points:
+            with cpu_lock():  # one lock per nerv point (minutes each)
+                rows.append(run_point(args, *point))
+    else:
+        with cpu_lock(), concurrent.futures.ThreadPoolExecutor(args.jobs) as pool:
+            rows += list(pool.map(lambda point: run_point(args, *point), nerv_points))
     log(f"{len(rows)} points done; summarize with bench/rd_report.py {args.out}")
 
 

@@ -81,6 +81,36 @@ def bd_table(rows, clip, anchor, codecs):
     return lines
 
 
+def summary(rows):
+    """One row per clip: each nerv arm's BD-rate against today's default and against x265, then the mean
+    and the worst clip (the compression goal: mean <= -30%, no clip above -15%). Empty for one clip."""
+    clips = sorted({r["clip"] for r in rows})
+    arms = sorted({r["codec"] for r in rows if r["codec"].startswith("nerv") and r["codec"] != NERV_OLD_DEFAULT})
+    if len(clips) < 2 or not arms:
+        return []
+    lines = ["### All clips: BD-rate (PSNR RGB)", "",
+             "| clip | " + " | ".join(f"{a} vs {NERV_OLD_DEFAULT}" for a in arms) + " | "
+             + " | ".join(f"{a} vs {CLASSIC_ANCHOR}" for a in [NERV_OLD_DEFAULT] + arms) + " |",
+             "|---|" + "---|" * (2 * len(arms) + 1)]
+    per_arm = {a: [] for a in arms}
+    for clip in clips:
+        c = curves(rows, clip, "psnr_rgb")
+        cells = []
+        for a in arms:
+            v = bdrate.bd_rate(c[NERV_OLD_DEFAULT], c[a]) if NERV_OLD_DEFAULT in c and a in c else None
+            if v is not None:
+                per_arm[a].append(v)
+            cells.append(pct(v))
+        for a in [NERV_OLD_DEFAULT] + arms:
+            v = bdrate.bd_rate(c[CLASSIC_ANCHOR], c[a]) if CLASSIC_ANCHOR in c and a in c else None
+            cells.append(pct(v))
+        lines.append(f"| {clip} | " + " | ".join(cells) + " |")
+    lines.append("| **mean / worst** | " + " | ".join(
+        f"{pct(sum(v) / len(v))} / {pct(max(v))}" if v else "-" for v in per_arm.values())
+        + " |" + " |" * (len(arms) + 1))
+    return lines + [""]
+
+
 def plot(out, rows, clip, metric, label):
     gp = shutil.which("gnuplot")
     c = curves(rows, clip, metric)
@@ -126,7 +156,7 @@ def main():
         w.writerow(COLUMNS)
         for r in sorted(rows, key=lambda r: (r["clip"], r["codec"], r["bpp"])):
             w.writerow([fmt(r.get(k)) for k in COLUMNS])
-    md = []
+    md = summary(rows)
     for clip in sorted({r["clip"] for r in rows}):
         codecs = sorted({r["codec"] for r in rows if r["clip"] == clip})
         nerv = [c for c in codecs if c.startswith("nerv")]

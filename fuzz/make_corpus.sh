@@ -18,6 +18,11 @@ trap 'rm -rf "$tmp"' EXIT
 
 "$nerv" synth -o "$tmp/a.y4m" --width 32 --height 32 --frames 3 >/dev/null
 "$nerv" synth -o "$tmp/b.y4m" --width 24 --height 16 --frames 4 >/dev/null
+# A still clip (one picture 12 times): its embeddings repeat, so their codec is the predicted one.
+"$nerv" synth -o "$tmp/one.y4m" --width 32 --height 32 --frames 1 >/dev/null
+header_bytes=$(head -n 1 "$tmp/one.y4m" | wc -c)
+head -c "$header_bytes" "$tmp/one.y4m" >"$tmp/still.y4m"
+for _ in $(seq 12); do tail -c +"$((header_bytes + 1))" "$tmp/one.y4m" >>"$tmp/still.y4m"; done
 
 max_seed=49152 # below run.sh's -max_len=65536, so that libFuzzer sees every seed whole
 
@@ -50,6 +55,7 @@ small_hnerv=enc_dim=8:lower_width=4
 encode hnerv "$tmp/a.y4m" --arch hnerv --size 10k --params $small_hnerv
 encode hnerv-float "$tmp/a.y4m" --arch hnerv --size 10k --params $small_hnerv --qbits 0 --qbits_embed 0
 encode hnerv-segments "$tmp/b.y4m" --arch hnerv --size 10k --params $small_hnerv --segment_frames 2 --qbits 4
+encode hnerv-still "$tmp/still.y4m" --arch hnerv --size 10k --params $small_hnerv
 encode hnerv-pruned "$tmp/a.y4m" --arch hnerv --size 10k --params $small_hnerv --prune 0.5 --prune_epochs 1
 encode nerv "$tmp/a.y4m" --arch nerv --size 5k --params lower_width=4:stem=16_1
 encode enerv "$tmp/a.y4m" --arch enerv \

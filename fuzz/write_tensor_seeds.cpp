@@ -32,6 +32,21 @@ std::vector<float> smooth_values(int64_t n, int seed)
     return v;
 }
 
+/** A per-frame input: header, frame count, codec payload, then each frame's payload. */
+std::vector<uint8_t> per_frame_seed(uint8_t reencode, const std::vector<int64_t> &shape, int64_t frames,
+                                    const nerv::FrameTensorEncoding &fe)
+{
+    std::vector<uint8_t> out = header(static_cast<uint8_t>(reencode | 1), shape);
+    out.push_back(static_cast<uint8_t>(frames - 1));
+    put_u16(out, fe.codec_payload.size());
+    out.insert(out.end(), fe.codec_payload.begin(), fe.codec_payload.end());
+    for (const auto &p : fe.frame_payloads) {
+        put_u16(out, p.size());
+        out.insert(out.end(), p.begin(), p.end());
+    }
+    return out;
+}
+
 bool write(const std::string &dir, int index, const std::vector<uint8_t> &bytes)
 {
     const std::string path = dir + "/seed-" + std::to_string(index);
@@ -77,17 +92,26 @@ int main(int argc, char **argv)
             const int64_t frames = 3;
             std::vector<float> stacked = smooth_values(n * frames, bits + 1);
             const nerv::FrameTensorEncoding fe = nerv::encode_frame_tensor(stacked.data(), frames, shape, o);
-            std::vector<uint8_t> per_frame = header(static_cast<uint8_t>(reencode | 1), shape);
-            per_frame.push_back(static_cast<uint8_t>(frames - 1));
-            put_u16(per_frame, fe.codec_payload.size());
-            per_frame.insert(per_frame.end(), fe.codec_payload.begin(), fe.codec_payload.end());
-            for (const auto &p : fe.frame_payloads) {
-                put_u16(per_frame, p.size());
-                per_frame.insert(per_frame.end(), p.begin(), p.end());
-            }
-            if (!write(argv[1], index++, per_frame))
+            if (!write(argv[1], index++, per_frame_seed(reencode, shape, frames, fe)))
                 return 1;
         }
+    }
+    // Frames that stay close to one pattern (as embeddings do over a segment): the encoder picks
+    // the predicted coding (symbol coding 2) for these.
+    for (int bits : {3, 6, 8}) {
+        const std::vector<int64_t> shape = {16, 16};
+        const int64_t frames = 8, n = 256;
+        std::vector<float> stacked(static_cast<size_t>(n * frames));
+        for (int64_t f = 0; f < frames; ++f)
+            for (int64_t i = 0; i < n; ++i)
+                stacked[f * n + i] = static_cast<float>(std::sin(1.7 * i) + 0.004 * f * (i % 3));
+        nerv::TensorCodingOptions o;
+        o.bits = bits;
+        o.zero_symbol = bits == 3;
+        const nerv::FrameTensorEncoding fe = nerv::encode_frame_tensor(stacked.data(), frames, shape, o);
+        const uint8_t reencode = static_cast<uint8_t>((bits - 1) << 1) | (o.zero_symbol ? 0x20 : 0);
+        if (!write(argv[1], index++, per_frame_seed(reencode, shape, frames, fe)))
+            return 1;
     }
     std::printf("%d seeds in %s\n", index, argv[1]);
     return 0;

@@ -3,7 +3,8 @@
 # $(BENCH_OUT) and a re-run only measures what is missing (delete the folder to start over).
 #
 #   make bench-rd       RD points for nerv, x264, x265, libaom AV1 -> rd.csv, bd.md (BD-rate tables), PNG plots
-#                       PROFILE=quick|full (default quick), CLIPS=a.mp4,b.h264 (default: ../shared/data clips)
+#                       PROFILE=quick|compress|full (default quick; results in rd/, rd-compress/, rd-full/),
+#                       CLIPS=a.mp4,b.h264 (default: ../shared/data clips), JOBS=N nerv points at once
 #   make bench-speed    training s/epoch and to a target PSNR, decode fps 720p/1080p, peak memory per model;
 #                       REF_HNERV=DIR / REF_NERV=DIR add the authors' reference code side by side
 #                       DEVICE=cpu|cuda (default: cuda when nvidia-smi sees a GPU), THREADS=N (default: all)
@@ -20,6 +21,7 @@
 
 BENCH_OUT ?= $(BUILD_DIR)/bench
 PROFILE ?= quick
+JOBS ?= 1
 CLIPS ?=
 REF_HNERV ?=
 REF_NERV ?=
@@ -39,9 +41,9 @@ bench-deps:
 
 bench-rd: bench-deps
 	@$(MAKE) --no-print-directory build
-	$(BENCH_PY) bench/rd.py --profile $(PROFILE) --out $(BENCH_OUT)/rd --nerv $(BUILD_DIR)/bin/nerv \
-	    $(if $(CLIPS),--clips $(CLIPS))
-	$(BENCH_PY) bench/rd_report.py $(BENCH_OUT)/rd
+	$(BENCH_PY) bench/rd.py --profile $(PROFILE) --out $(BENCH_OUT)/rd$(if $(filter-out quick,$(PROFILE)),-$(PROFILE)) \
+	    --nerv $(BUILD_DIR)/bin/nerv --jobs $(JOBS) $(if $(CLIPS),--clips $(CLIPS))
+	$(BENCH_PY) bench/rd_report.py $(BENCH_OUT)/rd$(if $(filter-out quick,$(PROFILE)),-$(PROFILE))
 
 bench-speed: bench-deps
 	@$(MAKE) --no-print-directory build

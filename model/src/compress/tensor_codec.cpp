@@ -2,6 +2,7 @@
 // the caller passes; the payload only has to agree with it.
 #include "compress/tensor_codec.h"
 
+#include <algorithm>
 #include <cmath>
 #include <memory>
 
@@ -18,7 +19,9 @@ namespace nerv {
 namespace {
 
 enum class Coding : uint8_t { RawFloat32 = 0, Quantized = 1 };
-enum class SymbolCoding : uint8_t { BitPacked = 0, Rans = 1 };
+// PredictedRans (per-frame tensors only): each frame codes (symbol - prediction) mod alphabet,
+// the predictions (one per frame element) stored once in the codec payload.
+enum class SymbolCoding : uint8_t { BitPacked = 0, Rans = 1, PredictedRans = 2 };
 constexpr uint8_t kFlagZeroSymbol = 0x01;
 constexpr uint8_t kWholeTensorAxis = 0xff;
 
@@ -116,10 +119,12 @@ QuantizationParams read_quantization(ByteReader &in, const std::vector<int64_t> 
 
 // --- symbols: bit-packed or rANS ------------------------------------------------------
 
-SymbolCoding read_symbol_coding(ByteReader &in)
+/** `per_frame`: the payload is a frame tensor codec, which may also use PredictedRans. */
+SymbolCoding read_symbol_coding(ByteReader &in, bool per_frame)
 {
     const uint8_t method = in.u8("symbol coding");
-    if (method != static_cast<uint8_t>(SymbolCoding::BitPacked) && method != static_cast<uint8_t>(SymbolCoding::Rans))
+    if (method != static_cast<uint8_t>(SymbolCoding::BitPacked) && method != static_cast<uint8_t>(SymbolCoding::Rans) &&
+        !(per_frame && method == static_cast<uint8_t>(SymbolCoding::PredictedRans)))
         fail_invalid_data(format("%s: unknown symbol coding %u", in.what().c_str(), method));
     return static_cast<SymbolCoding>(method);
 }
@@ -159,6 +164,32 @@ RansEncoding rans_encode_blocks(const std::vector<uint32_t> &symbols, uint32_t a
         encoding.streams.push_back(
             coder.encode(symbols.data() + b * block_size, static_cast<size_t>(block_size)));
     return encoding;
+}
+
+/** Per frame element, the lower median of its symbol over the frames: the value the frames
+ *  scatter least around (per-frame tensors such as embeddings change slowly over a segment). */
+std::vector<uint32_t> median_over_frames(const std::vector<uint32_t> &symbols, int64_t frames, int64_t frame_numel)
+{
+    std::vector<uint32_t> medians(static_cast<size_t>(frame_numel));
+    std::vector<uint32_t> column(static_cast<size_t>(frames));
+    for (int64_t i = 0; i < frame_numel; ++i) {
+        for (int64_t f = 0; f < frames; ++f)
+            column[static_cast<size_t>(f)] = symbols[static_cast<size_t>(f * frame_numel + i)];
+        auto middle = column.begin() + (frames - 1) / 2;
+        std::nth_element(column.begin(), middle, column.end());
+        medians[static_cast<size_t>(i)] = *middle;
+    }
+    return medians;
+}
+
+/** (symbol - prediction) mod alphabet, frame by frame; the decoder adds the prediction back. */
+std::vector<uint32_t> residuals_from(const std::vector<uint32_t> &symbols, const std::vector<uint32_t> &predictions,
+                                     uint32_t alphabet)
+{
+    std::vector<uint32_t> residuals(symbols.size());
+    for (size_t e = 0; e < symbols.size(); ++e)
+        residuals[e] = (symbols[e] + alphabet - predictions[e % predictions.size()]) % alphabet;
+    return residuals;
 }
 
 }  // namespace
@@ -214,7 +245,7 @@ std::vector<float> decode_tensor(const uint8_t *payload, size_t size, const std:
 
     const QuantizationParams params = read_quantization(in, shape);
     const uint32_t alphabet = params.alphabet_size();
-    const SymbolCoding method = read_symbol_coding(in);
+    const SymbolCoding method = read_symbol_coding(in, false);
     std::unique_ptr<RansCoder> coder;
     if (method == SymbolCoding::Rans)
         coder = std::make_unique<RansCoder>(read_frequency_table(in, alphabet), alphabet);
@@ -259,11 +290,22 @@ FrameTensorEncoding encode_frame_tensor(const float *stacked, int64_t frames, co
     codec.u8(static_cast<uint8_t>(Coding::Quantized));
     write_quantization(codec, quantized.params);
 
-    // One choice for the whole segment, so frame payloads carry no per-frame header.
+    // One choice for the whole segment, so frame payloads carry no per-frame header: the
+    // smallest of packing, rANS, and rANS of the residuals from per-element predictions.
     const int width = symbol_width(alphabet);
     const size_t packed_total = static_cast<size_t>(frames) * packed_size(static_cast<size_t>(frame_numel), width);
     RansEncoding rans = rans_encode_blocks(quantized.symbols, alphabet, frames, frame_numel);
-    if (rans.total_size() < packed_total) {
+    const std::vector<uint32_t> predictions = median_over_frames(quantized.symbols, frames, frame_numel);
+    const std::vector<uint8_t> packed_predictions =
+        pack_bits(predictions.data(), predictions.size(), width);
+    RansEncoding predicted =
+        rans_encode_blocks(residuals_from(quantized.symbols, predictions, alphabet), alphabet, frames, frame_numel);
+    if (packed_predictions.size() + predicted.total_size() < std::min(rans.total_size(), packed_total)) {
+        codec.u8(static_cast<uint8_t>(SymbolCoding::PredictedRans));
+        codec.bytes(packed_predictions);
+        codec.bytes(predicted.table);
+        encoding.frame_payloads = std::move(predicted.streams);
+    } else if (rans.total_size() < packed_total) {
         codec.u8(static_cast<uint8_t>(SymbolCoding::Rans));
         codec.bytes(rans.table);
         encoding.frame_payloads = std::move(rans.streams);
@@ -285,6 +327,7 @@ struct FrameTensorDecoder::State {
     QuantizationParams params;
     SymbolCoding method = SymbolCoding::BitPacked;
     std::unique_ptr<RansCoder> coder;
+    std::vector<uint32_t> predictions;  // PredictedRans: one per frame element
 };
 
 FrameTensorDecoder::FrameTensorDecoder(const uint8_t *codec_payload, size_t size, int64_t frames,
@@ -311,11 +354,20 @@ FrameTensorDecoder::FrameTensorDecoder(const uint8_t *codec_payload, size_t size
         fail_invalid_data("frame tensor codec payload: quantized coding for a tensor with no elements");
     state_->raw = false;
     state_->params = read_quantization(in, stacked_shape);
-    state_->method = read_symbol_coding(in);
-    if (state_->method == SymbolCoding::Rans) {
-        const uint32_t alphabet = state_->params.alphabet_size();
-        state_->coder = std::make_unique<RansCoder>(read_frequency_table(in, alphabet), alphabet);
+    state_->method = read_symbol_coding(in, true);
+    const uint32_t alphabet = state_->params.alphabet_size();
+    if (state_->method == SymbolCoding::PredictedRans) {
+        const int width = symbol_width(alphabet);
+        const size_t packed = packed_size(static_cast<size_t>(state_->frame_numel), width);
+        if (packed > in.remaining())
+            fail_invalid_data(format("frame tensor codec payload: %zu bytes left cannot hold %lld predictions of %d bits",
+                                     in.remaining(), (long long)state_->frame_numel, width));
+        state_->predictions.resize(static_cast<size_t>(state_->frame_numel));
+        unpack_bits(in.bytes(packed, "predictions"), packed, width, alphabet, state_->predictions.data(),
+                    state_->predictions.size());
     }
+    if (state_->method != SymbolCoding::BitPacked)
+        state_->coder = std::make_unique<RansCoder>(read_frequency_table(in, alphabet), alphabet);
     in.expect_end("the frame tensor codec");
 }
 
@@ -337,10 +389,14 @@ std::vector<float> FrameTensorDecoder::decode(int64_t index, const uint8_t *payl
     std::vector<uint32_t> symbols(static_cast<size_t>(s.frame_numel));
     const uint32_t alphabet = s.params.alphabet_size();
     try {
-        decode_symbols(s.method, s.coder.get(), alphabet, payload, size, symbols.data(), symbols.size());
+        decode_symbols(s.method == SymbolCoding::BitPacked ? SymbolCoding::BitPacked : SymbolCoding::Rans,
+                       s.coder.get(), alphabet, payload, size, symbols.data(), symbols.size());
     } catch (const Error &e) {
         fail(e.code(), format("frame %lld tensor payload: %s", (long long)index, e.what()));
     }
+    if (s.method == SymbolCoding::PredictedRans)
+        for (size_t i = 0; i < symbols.size(); ++i)  // both < alphabet, so the sum cannot overflow
+            symbols[i] = (symbols[i] + s.predictions[i]) % alphabet;
     dequantize(s.params, index * s.frame_numel, symbols.data(), s.frame_numel, values.data());
     return values;
 }

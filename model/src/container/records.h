@@ -19,7 +19,7 @@
 namespace nerv {
 
 constexpr uint32_t kFileVersionMajor = 1;
-constexpr uint32_t kFileVersionMinor = 0;
+constexpr uint32_t kFileVersionMinor = 1;
 /** Size of the file magic + version prefix. */
 constexpr size_t kFilePrefixSize = 8;
 /** Chunk framing overhead: tag + size before the payload, CRC after it. */

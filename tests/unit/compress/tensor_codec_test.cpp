@@ -221,6 +221,18 @@ TEST(TensorCodecTest, CorruptPayloadsThrowOrDecodeToTheRightSize)
 
 // --- per-frame tensors ---------------------------------------------------------------------
 
+/** The symbols' empirical entropy over the whole tensor, in bytes (no table, no stream state). */
+double entropy_bytes(const nerv::QuantizedTensor &q)
+{
+    std::vector<double> counts(q.params.alphabet_size(), 0.0);
+    for (uint32_t symbol : q.symbols)
+        counts[symbol] += 1;
+    double bits = 0;
+    for (double c : counts)
+        bits -= c > 0 ? c * std::log2(c / static_cast<double>(q.symbols.size())) : 0.0;
+    return bits / 8;
+}
+
 std::vector<float> embeddings(int64_t frames, uint64_t seed)
 {
     // HNeRV-like embeddings [N, 16, 2, 4] drifting slowly over time.
@@ -280,13 +292,7 @@ TEST(FrameTensorCodecTest, SharedTableMakesFramesSmallerThanPacking)
     EXPECT_LT(frames_total + encoding.codec_payload.size(), 40 * nerv::packed_size(512, 6) * 9 / 10);
     // Each frame costs its share of the empirical entropy plus the 4-byte rANS state.
     const nerv::QuantizedTensor q = nerv::quantize_tensor(stacked.data(), {40, 512}, 6, false);
-    std::vector<double> counts(64, 0.0);
-    for (uint32_t symbol : q.symbols)
-        counts[symbol] += 1;
-    double entropy_bits = 0;
-    for (double c : counts)
-        entropy_bits -= c > 0 ? c * std::log2(c / static_cast<double>(q.symbols.size())) : 0.0;
-    EXPECT_LT(static_cast<double>(frames_total), 1.01 * entropy_bits / 8 + 40 * 4);
+    EXPECT_LT(static_cast<double>(frames_total), 1.01 * entropy_bytes(q) + 40 * 4);
     expect_random_access(stacked, 40, {512}, opts);
 }
 
@@ -317,6 +323,105 @@ TEST(FrameTensorCodecTest, PerFrameStatisticsFollowTheStackedShape)
     const nerv::FrameTensorEncoding encoding = nerv::encode_frame_tensor(stacked.data(), 6, {200}, opts);
     ASSERT_EQ(encoding.codec_payload[3], 1);  // axis byte: per-frame (min, scale)
     expect_random_access(stacked, 6, {200}, opts);
+}
+
+/** Embeddings as a trained HNeRV segment has them: each element keeps near its own level
+ *  (spread over the whole range between elements) and moves a little from frame to frame. */
+std::vector<float> slowly_changing_frames(int64_t frames, int64_t frame_numel, uint64_t seed)
+{
+    const std::vector<float> levels = normal_values(static_cast<size_t>(frame_numel), seed, 1.0f);
+    const std::vector<float> motion = normal_values(static_cast<size_t>(frames * frame_numel), seed + 1, 0.03f);
+    std::vector<float> stacked(motion.size());
+    for (size_t e = 0; e < stacked.size(); ++e)
+        stacked[e] = levels[e % static_cast<size_t>(frame_numel)] + motion[e];
+    return stacked;
+}
+
+/** The symbol coding byte of a whole-tensor-statistics codec payload (coding, bits, flags, axis, min, scale). */
+uint8_t symbol_coding(const nerv::FrameTensorEncoding &encoding)
+{
+    EXPECT_EQ(encoding.codec_payload.at(3), 0xff);
+    return encoding.codec_payload.at(12);
+}
+
+TEST(FrameTensorCodecTest, PredictionFromTheSegmentShrinksSlowlyChangingFrames)
+{
+    for (bool zero_symbol : {false, true}) {
+        std::vector<float> stacked = slowly_changing_frames(40, 192, 59);
+        if (zero_symbol)  // the same elements zero in every frame
+            for (size_t e = 0; e < stacked.size(); ++e)
+                if (e % 192 % 7 == 0)
+                    stacked[e] = 0.0f;
+        nerv::TensorCodingOptions opts;
+        opts.bits = 6;
+        opts.zero_symbol = zero_symbol;
+        const nerv::FrameTensorEncoding encoding = nerv::encode_frame_tensor(stacked.data(), 40, {16, 3, 4}, opts);
+        ASSERT_EQ(symbol_coding(encoding), 2);  // predicted rANS
+        size_t total = encoding.codec_payload.size();
+        for (const auto &p : encoding.frame_payloads)
+            total += p.size();
+        // Without prediction each frame costs about the symbols' entropy over the segment (~5 of 6
+        // bits); the residuals from each element's median cost well under half of that.
+        const nerv::QuantizedTensor q = nerv::quantize_tensor(stacked.data(), {40, 16, 3, 4}, 6, zero_symbol);
+        EXPECT_LT(static_cast<double>(total), 0.5 * entropy_bytes(q)) << "zero symbol " << zero_symbol;
+        expect_random_access(stacked, 40, {16, 3, 4}, opts);
+    }
+}
+
+TEST(FrameTensorCodecTest, OneFrameAndUnrelatedFramesKeepTheOtherCodings)
+{
+    nerv::TensorCodingOptions opts;
+    opts.bits = 6;
+    // One frame: its own median predicts it exactly, but the predictions cost what packing does.
+    const std::vector<float> one = slowly_changing_frames(1, 512, 60);
+    EXPECT_NE(symbol_coding(nerv::encode_frame_tensor(one.data(), 1, {512}, opts)), 2);
+    expect_random_access(one, 1, {512}, opts);
+    // Frames independent of each other: nothing to predict.
+    const std::vector<float> unrelated = normal_values(40 * 128, 61, 1.0f);
+    EXPECT_NE(symbol_coding(nerv::encode_frame_tensor(unrelated.data(), 40, {16, 2, 4}, opts)), 2);
+}
+
+TEST(FrameTensorCodecTest, PredictedCodingRejectsDamage)
+{
+    nerv::TensorCodingOptions opts;
+    opts.bits = 5;
+    const std::vector<float> stacked = slowly_changing_frames(20, 128, 62);
+    const nerv::FrameTensorEncoding encoding = nerv::encode_frame_tensor(stacked.data(), 20, {16, 2, 4}, opts);
+    ASSERT_EQ(symbol_coding(encoding), 2);
+    // The predictions' size follows the frame shape: another shape or a cut payload fails up front.
+    const std::vector<uint8_t> &codec = encoding.codec_payload;
+    EXPECT_THROW(nerv::FrameTensorDecoder(codec.data(), codec.size(), 20, {16, 2, 40}), nerv::Error);
+    for (size_t cut = 0; cut < codec.size(); ++cut)
+        EXPECT_THROW(nerv::FrameTensorDecoder(codec.data(), cut, 20, {16, 2, 4}), nerv::Error) << cut;
+    // A whole tensor never uses the predicted coding: the same byte there is invalid data.
+    std::vector<float> values = normal_values(300, 63);
+    std::vector<uint8_t> whole = nerv::encode_tensor(values.data(), {300}, opts, nullptr);
+    const size_t statistics = whole.at(3) == 0xff ? 8 : 4;  // f32 (min, scale), or one f16 pair over axis 0
+    ASSERT_LE(whole.at(4 + statistics), 1);  // packed or rANS
+    whole.at(4 + statistics) = 2;
+    EXPECT_EQ(decode_error(whole, {300}), NERV_ERROR_INVALIDDATA);
+
+    const nerv::FrameTensorDecoder decoder(codec.data(), codec.size(), 20, {16, 2, 4});
+    std::mt19937_64 rng(64);
+    for (int trial = 0; trial < 2000; ++trial) {
+        std::vector<uint8_t> corrupt = encoding.frame_payloads[static_cast<size_t>(trial % 20)];
+        mutate(corrupt, rng, trial % 4);
+        try {
+            ASSERT_EQ(decoder.decode(trial % 20, corrupt.data(), corrupt.size()).size(), 128u);
+            ASSERT_NE(trial % 4, 1) << "a truncated frame payload decoded";
+        } catch (const nerv::Error &e) {
+            ASSERT_EQ(e.code(), NERV_ERROR_INVALIDDATA) << e.what();
+        }
+        std::vector<uint8_t> damaged = codec;
+        mutate(damaged, rng, trial % 4);
+        try {
+            const nerv::FrameTensorDecoder d(damaged.data(), damaged.size(), 20, {16, 2, 4});
+            const auto &payload = encoding.frame_payloads[static_cast<size_t>(trial % 20)];
+            ASSERT_EQ(d.decode(trial % 20, payload.data(), payload.size()).size(), 128u);
+        } catch (const nerv::Error &e) {
+            ASSERT_EQ(e.code(), NERV_ERROR_INVALIDDATA) << e.what();
+        }
+    }
 }
 
 TEST(FrameTensorCodecTest, DecoderRejectsBadFramesAndPayloads)
