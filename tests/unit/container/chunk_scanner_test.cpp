@@ -22,7 +22,7 @@ std::vector<uint8_t> prefix_with_version(uint16_t major, uint16_t minor)
 
 TEST(ChunkScannerTest, FilePrefixIsMagicThenVersion)
 {
-    EXPECT_EQ(nerv::write_file_prefix(), (std::vector<uint8_t>{'N', 'E', 'R', 'V', 1, 0, 0, 0}));
+    EXPECT_EQ(nerv::write_file_prefix(), (std::vector<uint8_t>{'N', 'E', 'R', 'V', 1, 0, 1, 0}));  // version 1.1
     EXPECT_EQ(nerv::write_file_prefix().size(), nerv::kFilePrefixSize);
 }
 
