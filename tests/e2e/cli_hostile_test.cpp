@@ -106,7 +106,8 @@ TEST_F(CliHostileTest, TruncatedInsideTheLastFrameKeepsTheWholeFrames)
 TEST_F(CliHostileTest, UnknownVersion)
 {
     std::vector<uint8_t> v2 = *valid_;
-    v2[4] = 2;
+    v2[4] = 2;  // major
+    v2[6] = 0;  // minor
     expect_failure(run_all("v2", v2), "unsupported .nerv version 2.0");
 }
 
