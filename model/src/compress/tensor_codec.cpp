@@ -129,10 +129,11 @@ SymbolCoding read_symbol_coding(ByteReader &in, bool per_frame)
     return static_cast<SymbolCoding>(method);
 }
 
+/** The stream's symbols (for PredictedRans: the residuals, which the caller adds to the predictions). */
 void decode_symbols(SymbolCoding method, const RansCoder *coder, uint32_t alphabet, const uint8_t *data, size_t size,
                     uint32_t *out, size_t count)
 {
-    if (method == SymbolCoding::Rans)
+    if (method != SymbolCoding::BitPacked)
         coder->decode(data, size, out, count);
     else
         unpack_bits(data, size, symbol_width(alphabet), alphabet, out, count);
@@ -389,8 +390,7 @@ std::vector<float> FrameTensorDecoder::decode(int64_t index, const uint8_t *payl
     std::vector<uint32_t> symbols(static_cast<size_t>(s.frame_numel));
     const uint32_t alphabet = s.params.alphabet_size();
     try {
-        decode_symbols(s.method == SymbolCoding::BitPacked ? SymbolCoding::BitPacked : SymbolCoding::Rans,
-                       s.coder.get(), alphabet, payload, size, symbols.data(), symbols.size());
+        decode_symbols(s.method, s.coder.get(), alphabet, payload, size, symbols.data(), symbols.size());
     } catch (const Error &e) {
         fail(e.code(), format("frame %lld tensor payload: %s", (long long)index, e.what()));
     }
