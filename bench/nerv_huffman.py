@@ -8,16 +8,18 @@ which adds an end-of-file symbol of count 1) and reports
     total_bits = sum(count(s) * codelength(s)) + 16 * (number of min and scale statistics)
 
 This script reads a .nerv file (docs/container-format.md, docs/tensor-coding.md), recovers the
-quantized symbols of every tensor (bit-packed or rANS payloads), and computes that figure, so the
+quantized symbols of every tensor (bit-packed, rANS or predicted rANS payloads), and computes that figure, so the
 same encode can be costed both ways: our file size (rANS + container) and the HNeRV baseline.
 The optimal total for a set of counts does not depend on Huffman tie-breaking; only the EOF
 symbol's share can move it, by at most a bit per distinct code length.
 
     python3 bench/nerv_huffman.py FILE.nerv     prints the figures as JSON
+    python3 bench/nerv_huffman.py --selftest fuzz/corpus/container    checks the parser on real streams
 """
 import heapq
 import json
 import math
+import os
 import struct
 import sys
 
@@ -85,14 +87,16 @@ def read_table(r):
     return {"p": p, "syms": syms, "freqs": freqs, "cum": cum, "slot": slot_sym}
 
 
-def rans_decode(r, table, n, counts):
+def rans_decode(r, table, n, counts, predictions=None, alphabet=0):
+    """predictions: symbol coding 2, the stream holds residuals (s - p) mod alphabet; counts s."""
     p, mask = table["p"], (1 << table["p"]) - 1
     syms, freqs, cum, slot = table["syms"], table["freqs"], table["cum"], table["slot"]
     x = r.u("I")
     buf, pos = r.buf, r.pos
-    for _ in range(n):
+    for j in range(n):
         i = slot[x & mask]
-        counts[syms[i]] = counts.get(syms[i], 0) + 1
+        s = syms[i] if predictions is None else (predictions[j] + syms[i]) % alphabet
+        counts[s] = counts.get(s, 0) + 1
         x = freqs[i] * (x >> p) + (x & mask) - cum[i]
         while x < (1 << 23):
             x = (x << 8) | buf[pos]
@@ -102,12 +106,15 @@ def rans_decode(r, table, n, counts):
     r.pos = pos
 
 
-def unpack(r, n, w, counts):
+def unpack_values(r, n, w):
     data = r.take((n * w + 7) // 8)
     v = int.from_bytes(data, "little")
     mask = (1 << w) - 1
-    for i in range(n):
-        s = (v >> (i * w)) & mask
+    return [(v >> (i * w)) & mask for i in range(n)]
+
+
+def unpack(r, n, w, counts):
+    for s in unpack_values(r, n, w):
         counts[s] = counts.get(s, 0) + 1
 
 
@@ -126,8 +133,11 @@ def read_header(r, shape):
         r.take(4 * s)
         stats = 2 * s
     alphabet = (1 << bits) + (flags & 1)
+    coding = r.u("B")
     h = {"raw": False, "n": n, "stats": stats, "w": max(1, math.ceil(math.log2(alphabet))),
-         "rans": r.u("B") == 1}
+         "rans": coding in (1, 2), "alphabet": alphabet, "predictions": None}
+    if coding == 2:  # predicted rANS (per-frame codec payloads): predictions, then the residuals' table
+        h["predictions"] = unpack_values(r, n, h["w"])
     if h["rans"]:
         h["table"] = read_table(r)
     return h
@@ -142,7 +152,9 @@ def tensor_entry(r):
     return name, shape, start, start + size
 
 
-def hnerv_size(path):
+def hnerv_size(path, embedding_counts=None, predictions=None):
+    """embedding_counts: a dict that also receives the counts of the per-frame symbols alone;
+    predictions: a list that receives the predictions of every predicted per-frame codec."""
     with open(path, "rb") as f:
         buf = f.read()
     if buf[:4] != b"NERV":
@@ -177,6 +189,8 @@ def hnerv_size(path):
                 h = read_header(Reader(buf, start, end), shape)
                 if not h["raw"]:
                     stats += h["stats"]
+                if predictions is not None and h.get("predictions"):
+                    predictions.extend(h["predictions"])
                 codecs.append(h)
         elif tag == b"NVFR":
             body.take(12)
@@ -185,12 +199,16 @@ def hnerv_size(path):
                 t = Reader(buf, body.pos, body.pos + n)
                 body.pos += n
                 embeds += h["n"]
+                frame_counts = {}
                 if h["raw"]:
                     raw_bits += 32 * h["n"]
                 elif h["rans"]:
-                    rans_decode(t, h["table"], h["n"], counts)
+                    rans_decode(t, h["table"], h["n"], frame_counts, h["predictions"], h["alphabet"])
                 else:
-                    unpack(t, h["n"], h["w"], counts)
+                    unpack(t, h["n"], h["w"], frame_counts)
+                for target in (counts, embedding_counts if embedding_counts is not None else {}):
+                    for sym, c in frame_counts.items():
+                        target[sym] = target.get(sym, 0) + c
         r.pos += size + 4  # payload + CRC
     huff = huffman_bits(counts)
     total = huff + 16 * stats + raw_bits
@@ -217,7 +235,29 @@ def huffman_bits(counts):
     return sum(c * depth[s] for s, c in counts.items())
 
 
+def selftest(corpus):
+    """Every stream of the fuzz corpus parses (each rANS stream must end in its start state) with
+    one symbol per quantized value; the still clip's embeddings (the same every frame, so coded
+    as residuals from their predictions) count as its frames times the predicted symbols."""
+    import collections
+    import glob
+    ok = True
+    for path in sorted(glob.glob(os.path.join(corpus, "*.nerv"))):
+        emb, predicted = {}, []
+        h = hnerv_size(path, emb, predicted)
+        good = h["symbols"] == h["weights"] + h["embedding_values"] - h["raw_bits"] // 32
+        if path.endswith("hnerv-still.nerv"):
+            frames = h["embedding_values"] // max(1, len(predicted))
+            want = {s: c * frames for s, c in collections.Counter(predicted).items()}
+            good &= bool(predicted) and emb == want
+        ok &= good
+        print(f"{os.path.basename(path):24} {h['symbols']:7} symbols {h['total_bytes']:10.1f} B  {'ok' if good else 'FAIL'}")
+    return ok
+
+
 if __name__ == "__main__":
+    if len(sys.argv) == 3 and sys.argv[1] == "--selftest":
+        sys.exit(0 if selftest(sys.argv[2]) else 1)
     if len(sys.argv) != 2:
         print(__doc__.strip())
         sys.exit(2)

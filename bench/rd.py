@@ -12,14 +12,25 @@ written: raw Annex-B elementary streams for x264/x265, the AV1 payload of the IV
 continues where it stopped and a finished one is only re-summarized; a nerv point interrupted mid-training
 continues from its checkpoint (OUT/work/CLIP/POINT.nerv.ckpt, every 10 epochs).
 
+nerv arms that differ only in coding options (--qbits, --qbits_embed, --qat_epochs, --prune, --prune_epochs)
+share one training per size: `nerv encode --train_only 1` trains once and keeps the trained network in
+OUT/work/CLIP/trained_*.ckpt, and each arm codes a copy of it (`--resume` with its own options), which
+writes the bytes of a whole encode of that arm (libnerv's train_only, docs/api.md "Checkpoints"). A point's
+encode_s is then the shared training's seconds plus its own coding's.
+
+Points already measured and kept in the repository (bench/results/PROFILE/points/*.json, `--cache`) are
+taken as they are: a CPU-days profile finishes over several runs, on several machines.
+
 When BENCH_LOCK names a lock file (shared machines), the run holds it (flock) around each nerv point
 and around each classic codec's CRF ladder, so the work of one group runs uninterrupted.
 """
 import argparse
 import concurrent.futures
 import json
+import hashlib
 import os
 import shlex
+import shutil
 import subprocess
 import sys
 import time
@@ -94,18 +105,58 @@ def encode_classic(args, arm, point, ref, stem):
     return out, secs
 
 
-def encode_nerv(args, arm, point, ref, stem):
+# Options that only code a trained network: arms differing in these alone share a training.
+CODING_OPTS = ("--qbits", "--qbits_embed", "--qat_epochs", "--prune", "--prune_epochs")
+
+
+def training_opts(arm):
+    """The arm's options that its training depends on (options come as --name value pairs)."""
+    opts = [str(x) for x in arm["opts"]]
+    pairs = [(opts[i], opts[i + 1]) for i in range(0, len(opts), 2)]
+    return tuple(x for name, value in pairs if name not in CODING_OPTS for x in (name, value))
+
+
+def threads_opts(args):
+    """The cores shared out between the encodes that run at once."""
+    return ["--threads", str(max(1, (os.cpu_count() or 1) // args.jobs))] if args.jobs > 1 else []
+
+
+def trained_tag(point, topts):
+    return f"trained_{point}_" + hashlib.sha1(" ".join(topts).encode()).hexdigest()[:8]
+
+
+def train_once(args, ref, workdir, point, topts):
+    """Trains the network that the arms sharing `topts` code (nerv encode --train_only 1); an
+    interrupted training continues, a finished one returns at once. The checkpoint and its seconds."""
+    tag = trained_tag(point, topts)
+    ckpt, seconds_file = os.path.join(workdir, tag + ".ckpt"), os.path.join(workdir, tag + ".seconds")
+    cmd = [args.nerv, "encode", ref, "-o", os.path.join(workdir, tag + ".nerv"), "-q", "--train_only", "1",
+           "--checkpoint", ckpt] + (["--resume"] if os.path.exists(ckpt) else [])
+    cmd += list(topts) + ["--size", str(point)] + threads_opts(args)
+    _, secs = run(cmd, heavy=True)
+    if not os.path.exists(ckpt):
+        raise RuntimeError(f"{' '.join(map(shlex.quote, cmd))} left no checkpoint")
+    if not os.path.exists(seconds_file):
+        with open(seconds_file, "w") as f:
+            f.write(f"{secs:.2f}\n")
+    with open(seconds_file) as f:
+        return ckpt, float(f.read())
+
+
+def encode_nerv(args, arm, point, ref, stem, trained=None):
+    """trained: (checkpoint, seconds) of a shared training, which this arm codes with its options."""
     out = f"{stem}.nerv"
     if os.path.exists(out):  # nerv writes atomically: a file there is a finished encode of this point
         return out, None
+    if trained and not os.path.exists(out + ".ckpt"):
+        shutil.copyfile(trained[0], out + ".ckpt.tmp")
+        os.replace(out + ".ckpt.tmp", out + ".ckpt")
     # Checkpoints every 10 epochs (nerv's default OUT.ckpt): an interrupted run continues the point
     # where it stopped instead of training it again (300-epoch points take an hour on a CPU).
-    cmd = [args.nerv, "encode", ref, "-o", out, "-q"] + (["--resume", "1"] if os.path.exists(out + ".ckpt") else [])
-    cmd += [str(x) for x in arm["opts"]] + ["--size", str(point)]
-    if args.jobs > 1:  # the cores shared out between the points that run at once
-        cmd += ["--threads", str(max(1, (os.cpu_count() or 1) // args.jobs))]
+    cmd = [args.nerv, "encode", ref, "-o", out, "-q"] + (["--resume"] if os.path.exists(out + ".ckpt") else [])
+    cmd += [str(x) for x in arm["opts"]] + ["--size", str(point)] + threads_opts(args)
     _, secs = run(cmd, heavy=True)
-    return out, secs
+    return out, secs + (trained[1] if trained else 0)
 
 
 def payload_bytes(path):
@@ -186,17 +237,37 @@ def measure(args, dec, ref, stem, w, h):
     return m
 
 
-def run_point(args, clip, spec, arm, point, workdir):
+def point_path(args, spec, arm, point):
+    return os.path.join(args.out, "points", f"{spec['name']}__{arm['name']}_{point}.json")
+
+
+def cached_point(args, spec, arm, point):
+    """The point's result from this run's folder or from the kept results (--cache), else None."""
+    own = point_path(args, spec, arm, point)
+    kept = os.path.join(args.cache, os.path.basename(own)) if args.cache else ""
+    for path in (own, kept):
+        if path and os.path.exists(path):
+            if path == kept:  # the report reads this run's folder
+                os.makedirs(os.path.dirname(own), exist_ok=True)
+                shutil.copyfile(kept, own)
+            with open(path) as f:
+                return json.load(f)
+    return None
+
+
+def run_point(args, clip, spec, arm, point, workdir, trained=None):
     tag = f"{arm['name']}_{point}"
-    res_path = os.path.join(args.out, "points", f"{spec['name']}__{tag}.json")
-    if os.path.exists(res_path):
-        with open(res_path) as f:
-            return json.load(f)
+    res_path = point_path(args, spec, arm, point)
+    cached = cached_point(args, spec, arm, point)
+    if cached is not None:
+        return cached
     ref, w, h, frames, fps = prepare_reference(args, clip, spec, workdir)
     stem = os.path.join(workdir, tag)
-    log(f"{spec['name']}: {arm['name']} {point}")
-    enc = encode_nerv if arm["kind"] == "nerv" else encode_classic
-    bitstream, secs = enc(args, arm, point, ref, stem)
+    log(f"{spec['name']}: {arm['name']} {point}" + (" (coding the shared training)" if trained else ""))
+    if arm["kind"] == "nerv":
+        bitstream, secs = encode_nerv(args, arm, point, ref, stem, trained)
+    else:
+        bitstream, secs = encode_classic(args, arm, point, ref, stem)
     dec = stem + ".dec.y4m"
     decode(args, arm, bitstream, dec)
     m = measure(args, dec, ref, stem, w, h)
@@ -218,6 +289,25 @@ def run_point(args, clip, spec, arm, point, workdir):
     return r
 
 
+def run_nerv_size(args, clip, spec, arms, point, workdir):
+    """The nerv arms that share a training at one size: trained once when two or more still need
+    encoding (or a shared training was started), then each codes it."""
+    todo = [a for a in arms if cached_point(args, spec, a, point) is None
+            and not os.path.exists(os.path.join(workdir, f"{a['name']}_{point}.nerv"))]
+    trained, ckpt = None, None
+    if todo:
+        ref = prepare_reference(args, clip, spec, workdir)[0]
+        topts = training_opts(todo[0])
+        if len(todo) > 1 or os.path.exists(os.path.join(workdir, trained_tag(point, topts) + ".ckpt")):
+            log(f"{spec['name']}: training {point} once for {', '.join(a['name'] for a in todo)}")
+            trained = train_once(args, ref, workdir, point, topts)
+            ckpt = trained[0]
+    rows = [run_point(args, clip, spec, arm, point, workdir, trained if arm in todo else None) for arm in arms]
+    if ckpt:
+        os.remove(ckpt)
+    return rows
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--profile", default=os.environ.get("PROFILE", "quick"), choices=sorted(profiles.RD))
@@ -232,7 +322,12 @@ def main():
     ap.add_argument("--jobs", type=int, default=int(os.environ.get("JOBS", "1") or 1),
                     help="nerv points encoded at once, the cores shared out between them (default 1)")
     ap.add_argument("--keep", action="store_true", help="keep the classic codecs' bitstreams")
+    ap.add_argument("--cache", default=None,
+                    help="folder of points measured earlier, used as they are (default bench/results/PROFILE/points; "
+                         "'' = none)")
     args = ap.parse_args()
+    if args.cache is None:
+        args.cache = os.path.join(HERE, "results", args.profile, "points")
 
     prof = profiles.RD[args.profile]
     specs = profiles.clip_specs(prof, args.clips, args.data)
@@ -250,20 +345,25 @@ def main():
                 with cpu_lock():  # one lock per classic ladder
                     for point in arm["points"]:
                         rows.append(run_point(args, clip, spec, arm, point, workdir))
-        # nerv points size by size, the arms side by side: with --jobs 2 the two arms of one size
-        # finish together, so every finished size already compares them
+        # nerv points size by size; the arms of a size that differ only in coding options share
+        # one training (run_nerv_size), and with --jobs N, N sizes train at once
         sizes = []
         for arm in arms:
             sizes += [p for p in arm.get("points", []) if arm["kind"] == "nerv" and p not in sizes]
-        nerv_points += [(clip, spec, arm, p, workdir) for p in sizes for arm in arms
-                        if arm["kind"] == "nerv" and p in arm["points"]]
+        for p in sizes:
+            groups = {}
+            for arm in arms:
+                if arm["kind"] == "nerv" and p in arm["points"]:
+                    groups.setdefault(training_opts(arm), []).append(arm)
+            nerv_points += [(clip, spec, group, p, workdir) for group in groups.values()]
     if args.jobs == 1:
-        for point in nerv_points:
-            with cpu_lock():  # one lock per nerv point (minutes each)
-                rows.append(run_point(args, *point))
+        for task in nerv_points:
+            with cpu_lock():  # one lock per nerv size (minutes to hours each)
+                rows += run_nerv_size(args, *task)
     else:
         with cpu_lock(), concurrent.futures.ThreadPoolExecutor(args.jobs) as pool:
-            rows += list(pool.map(lambda point: run_point(args, *point), nerv_points))
+            for task_rows in pool.map(lambda task: run_nerv_size(args, *task), nerv_points):
+                rows += task_rows
     log(f"{len(rows)} points done; summarize with bench/rd_report.py {args.out}")
 
 

@@ -15,7 +15,8 @@
 #                       wall time of workers x threads (--jobs) -> $(BENCH_OUT)/scale/scale.md (SCALE_CLIP=FILE)
 #   make bench-threads  wall time of a small encode per OpenMP wait setting, idle and beside 1-2 busy processes
 #                       -> $(BENCH_OUT)/threads/threads.md (THREADS_CLIP=FILE.y4m, THREADS_REPS=N)
-#   make bench-selftest the BD-rate implementation against VMAF's published vectors (also part of make check)
+#   make bench-selftest the BD-rate implementation against VMAF's published vectors and the Huffman baseline's
+#                       stream parser on the fuzz corpus (both also part of make check)
 #
 # BENCH_LOCK=/path/to/lockfile runs every CPU-heavy step under flock (for shared machines).
 
@@ -70,5 +71,6 @@ bench-threads:
 
 bench-selftest check-bench-bdrate:
 	@python3 bench/bdrate.py --selftest
+	@python3 bench/nerv_huffman.py --selftest fuzz/corpus/container
 
 CHECK_EXTRA += check-bench-bdrate

@@ -232,6 +232,16 @@ int cmd_encode(int argc, char **argv)
             std::fprintf(stderr, "\nnerv encode: interrupted; no output written\n");
         return 130;
     }
+    if (ret == NERV_ERROR_ABORTED && s.train_only) {
+        // The stop train_only asked for: the stream is written by the encodes that resume it.
+        std::fprintf(stderr, "nerv encode: %s. No stream written; the trained network is kept in '%s': code it with "
+                             "nerv encode --resume --checkpoint '%s' and the coding settings of your choice "
+                             "(qbits, qbits_embed, qat_epochs, prune, prune_epochs); copy the file first to code it "
+                             "more than once\n",
+                     nerv_last_error(), s.checkpoint, s.checkpoint);
+        nerv_encoder_close(&enc);
+        return 0;
+    }
     if (ret < 0) {
         const int code = report_error("encode", ret);
         nerv_encoder_close(&enc);

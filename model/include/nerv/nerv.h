@@ -65,7 +65,7 @@ extern "C" {
 #endif
 
 #define NERV_API_VERSION_MAJOR 1
-#define NERV_API_VERSION_MINOR 5
+#define NERV_API_VERSION_MINOR 6
 #define NERV_API_VERSION ((NERV_API_VERSION_MAJOR << 16) | NERV_API_VERSION_MINOR)
 
 /** Library version string, e.g. "0.1.0". */
@@ -248,7 +248,15 @@ typedef struct NervEncoderSettings {
                                     (the codec's quantizer at qbits, gradients passed straight through to the float
                                     weights), so the network adapts to them; 0 = none (default), 1..100000, -1 = 10%
                                     of epochs (at least 1). Ignored when qbits is 0 (float weights) */
-    uint8_t reserved[108];     /**< zero; room to grow without breaking the ABI */
+    int train_only;            /**< "train_only" (API 1.6): 1 = train and stop: the encoder trains the first segment it
+                                    has to code (the training phase only: no pruning, quantization-aware fine-tuning
+                                    or coding), keeps the trained network in `checkpoint` (required; jobs 1) and
+                                    stops with NERV_ERROR_ABORTED, having coded no segment (only the stream header
+                                    packet may have come out). Encodes with resume=1 and the same training settings
+                                    then code that network, each with its own coding settings (prune, prune_epochs,
+                                    qbits, qbits_embed, qat_epochs): one training, several streams (docs/api.md,
+                                    "Checkpoints"); 0 = a whole encode (default) */
+    uint8_t reserved[104];     /**< zero; room to grow without breaking the ABI */
 } NervEncoderSettings;
 
 NERV_API void nerv_encoder_default_settings(NervEncoderSettings *settings);

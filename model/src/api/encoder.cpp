@@ -245,6 +245,10 @@ int nerv_encoder_open(NervEncoder **out, const NervEncoderSettings *settings)
         // Resolve the architecture once now so bad params fail here, not after buffering
         // (one frame: budgets that count embeddings are checked again per segment).
         nerv::describe_arch(e->resolved.job, 1, /*check_memory=*/true);
+        // Workers keep no training state in the checkpoint (docs/api.md, "Checkpoints").
+        if (settings->train_only && e->resolved.jobs > 1)
+            nerv::fail_invalid_argument(nerv::format("setting 'train_only' keeps one segment's trained network, which "
+                                                     "needs jobs 1 (now %d)", e->resolved.jobs));
         if (e->resolved.jobs > 1)
             e->workers = std::make_unique<nerv::SegmentWorkers>(e->resolved.jobs, e->resolved.job);
         e->next_segment = e->resolved.first_segment;

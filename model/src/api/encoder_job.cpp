@@ -53,6 +53,7 @@ ResolvedEncoder resolve_encoder(const NervEncoderSettings &s)
     j.prune = s.prune;
     j.prune_epochs = s.prune_epochs;
     j.qat_epochs = s.qat_epochs;
+    j.train_only = s.train_only != 0;
     j.qbits = s.qbits;
     j.qbits_embed = s.qbits_embed;
     j.memory_limit_mib = s.memory_limit;

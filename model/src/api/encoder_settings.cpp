@@ -192,6 +192,8 @@ const Option kOptions[] = {
      [](NervEncoderSettings *s, const char *v) { s->checkpoint_every = parse_int_setting("checkpoint_every", v, 1, 100000); }},
     {{"resume", "continue the encode saved in the checkpoint", "0", "0, 1 (needs checkpoint)"},
      [](NervEncoderSettings *s, const char *v) { s->resume = parse_int_setting("resume", v, 0, 1); }},
+    {{"train_only", "train and stop: keep the trained network in the checkpoint for encodes that resume it with their own coding settings", "0", "0, 1 (needs checkpoint)"},
+     [](NervEncoderSettings *s, const char *v) { s->train_only = parse_int_setting("train_only", v, 0, 1); }},
     {{"train_frames", "frames trained on, numbered from 1 (the papers' interpolation protocol: odd)", "all", "all, odd (1st, 3rd, ...), even (2nd, 4th, ...)"},
      [](NervEncoderSettings *s, const char *v) { s->train_frames = parse_choice<int>("train_frames", v, kTrainFrames, 3, "all, odd (1st, 3rd, ...), even (2nd, 4th, ...)"); }},
     {{"segments", "code only segments A..B-1 of the input (a part for `nerv concat`)", "all", "A:B (0-based, B exclusive), A: (to the end), all"}, set_segments},
@@ -300,6 +302,9 @@ void validate_encoder_settings(const NervEncoderSettings &s)
     range_check("resume", s.resume, 0, 1);
     if (s.resume && !s.checkpoint[0])
         fail_invalid_argument("setting 'resume' = 1 needs setting 'checkpoint' (the file to resume from)");
+    range_check("train_only", s.train_only, 0, 1);
+    if (s.train_only && !s.checkpoint[0])
+        fail_invalid_argument("setting 'train_only' = 1 needs setting 'checkpoint' (where the trained network is kept)");
     range_check("segments (first)", s.segment_first, 0, kMaxSegmentIndex - 1);
     range_check("segments (end)", s.segment_end, 0, kMaxSegmentIndex);
     if (s.segment_end != 0 && s.segment_end <= s.segment_first)

@@ -8,6 +8,7 @@
 //     CKEN  empty; last (a file without it is incomplete)
 #include "codec/checkpoint.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -258,11 +259,20 @@ bool read_checkpoint(const std::string &path, EncoderCheckpoint *c)
     return true;
 }
 
-void require_same_settings(const Metadata &saved, const Metadata &now, const std::string &path)
+NervPhase interrupted_phase(const InterruptedSegment &segment)
+{
+    // codec/training_state.h writes its metadata first; the phase is one of its entries.
+    ByteReader r(segment.state.data(), segment.state.size(), "checkpoint training state");
+    const Metadata m = Metadata::read(r);
+    return static_cast<NervPhase>(m.get_int("training.phase", NERV_PHASE_TRAIN, NERV_PHASE_QUANTIZE));
+}
+
+void require_same_settings(const Metadata &saved, const Metadata &now, const std::string &path,
+                           const std::vector<std::string> &may_differ)
 {
     for (const Metadata::Entry &e : now.entries()) {
         const std::string was = saved.has(e.key) ? saved.get_string(e.key) : "(absent)";
-        if (was != e.s)
+        if (was != e.s && std::find(may_differ.begin(), may_differ.end(), e.key) == may_differ.end())
             fail_invalid_argument(format("cannot resume from checkpoint '%s': %s was '%s' there, now '%s' (resume "
                                          "with the same settings, or start over without resume)",
                                          path.c_str(), e.key.c_str(), was.c_str(), e.s.c_str()));

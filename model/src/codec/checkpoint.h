@@ -53,7 +53,12 @@ void write_checkpoint(const std::string &path, const EncoderCheckpoint &checkpoi
  *  problem when it is not a complete, intact checkpoint. */
 bool read_checkpoint(const std::string &path, EncoderCheckpoint *checkpoint);
 
-/** Throws -EINVAL naming the first entry of `now` whose value differs from `saved`. */
-void require_same_settings(const Metadata &saved, const Metadata &now, const std::string &path);
+/** The phase of the saved training state (TRAIN, FINETUNE or QUANTIZE). Throws NERV_ERROR_INVALIDDATA. */
+NervPhase interrupted_phase(const InterruptedSegment &segment);
+
+/** Throws -EINVAL naming the first entry of `now` whose value differs from `saved`, except the
+ *  keys in `may_differ`. */
+void require_same_settings(const Metadata &saved, const Metadata &now, const std::string &path,
+                           const std::vector<std::string> &may_differ = {});
 
 }  // namespace nerv

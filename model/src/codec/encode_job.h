@@ -35,6 +35,7 @@ struct EncodeJob {
     int qbits_embed = 6;
     int memory_limit_mib = 0;      // 0: what the training device has available
     int train_frames = 0;          // 0 all, 1 odd, 2 even (numbered from 1 in the stream)
+    bool train_only = false;       // stop after the training phase (its state is in the checkpoint)
     InpaintMask mask;              // holes the training never sees (inpainting); none by default
     Logger logger;
     std::function<void(const NervProgress &)> progress;  // may be empty

@@ -252,8 +252,19 @@ EncodedSegment SegmentEncoder::encode(int64_t first_frame, int segment_index, co
         topts.checkpoint = saver(NERV_PHASE_TRAIN, nullptr, TrainResult());
         topts.resume = resuming && !resume_after_training ? &restored.train : nullptr;
     }
+    if (job.train_only && resume_after_training)
+        fail_invalid_argument(format("setting 'train_only': the checkpoint of segment %d is past training (%s), so "
+                                     "it no longer holds the trained network; resume without train_only",
+                                     segment_index,
+                                     resume_finetune ? "fine-tuning after pruning" : "quantization-aware fine-tuning"));
     const TrainResult trained =
         resume_after_training ? restored.train_result : train_model(*model, frames, topts);
+    // The trainer saved the state of its last epoch (or it was restored as such): the checkpoint
+    // holds the trained network, which encodes resuming it code with their own coding settings.
+    if (job.train_only)
+        fail(NERV_ERROR_ABORTED, format("segment %d trained (train_only, %.2f dB): the trained network is kept in "
+                                        "the checkpoint; encodes with resume=1 code it",
+                                        segment_index, trained.psnr));
 
     if (job.prune > 0 && !resume_quantize) {
         if (!resume_finetune)
