@@ -186,16 +186,13 @@ static int apply_options(AVCodecContext *avctx, NervEncoderSettings *settings)
 }
 
 /**
- * Map -b:v to a parameter budget. The stored bytes of a segment are roughly
- * size * qbits / 8 (a parameter budget counts the per-frame embeddings too, and
- * those are stored at qbits_embed <= qbits bits; entropy coding saves a little
- * more), so size ~= bit_rate * segment_frames / fps / qbits. This is an
- * estimate: the real rate is what ends up on disk (ffprobe reports its bpp).
+ * -b:v is libnerv's bitrate setting (API 1.6): the library chooses each segment's size from its
+ * share of the rate and prunes a trained network that codes above it, so the stream lands near
+ * the rate (docs/settings.md, "Bit-rate target"). Older libraries get the earlier estimate: a
+ * parameter budget of bit_rate * segment_frames / fps / qbits.
  */
 static int apply_bit_rate(AVCodecContext *avctx, NervEncoderSettings *settings)
 {
-    int bits = settings->qbits > 0 ? settings->qbits : 32;
-    double fps, budget;
     char buf[32];
 
     if (avctx->bit_rate <= 0)
@@ -205,23 +202,31 @@ static int apply_bit_rate(AVCodecContext *avctx, NervEncoderSettings *settings)
                "bit rate (-b:v), not both.\n");
         return AVERROR(EINVAL);
     }
-    if (settings->segment_frames <= 0) {
-        av_log(avctx, AV_LOG_ERROR, "A bit rate target (-b:v) needs a fixed segment "
-               "length: set segment_frames (the budget is solved per segment).\n");
-        return AVERROR(EINVAL);
+#if NERV_API_VERSION_MINOR >= 6
+    snprintf(buf, sizeof(buf), "%"PRId64, avctx->bit_rate);
+    av_log(avctx, AV_LOG_VERBOSE, "Bit rate target %s b/s\n", buf);
+    return set_setting(avctx, settings, "bitrate", buf);
+#else
+    {
+        int bits = settings->qbits > 0 ? settings->qbits : 32;
+        double fps, budget;
+
+        if (settings->segment_frames <= 0) {
+            av_log(avctx, AV_LOG_ERROR, "A bit rate target (-b:v) needs a fixed segment "
+                   "length: set segment_frames (the budget is solved per segment).\n");
+            return AVERROR(EINVAL);
+        }
+        fps    = (double)settings->fps_num / settings->fps_den;
+        budget = (double)avctx->bit_rate * settings->segment_frames / fps / bits;
+        if (budget < 1 || budget > 1e12) {
+            av_log(avctx, AV_LOG_ERROR, "Bit rate %"PRId64" gives an impossible parameter "
+                   "budget of %g.\n", avctx->bit_rate, budget);
+            return AVERROR(EINVAL);
+        }
+        snprintf(buf, sizeof(buf), "%.0f", budget);
+        return set_setting(avctx, settings, "size", buf);
     }
-    fps    = (double)settings->fps_num / settings->fps_den;
-    budget = (double)avctx->bit_rate * settings->segment_frames / fps / bits;
-    if (budget < 1 || budget > 1e12) {
-        av_log(avctx, AV_LOG_ERROR, "Bit rate %"PRId64" gives an impossible parameter "
-               "budget of %g.\n", avctx->bit_rate, budget);
-        return AVERROR(EINVAL);
-    }
-    snprintf(buf, sizeof(buf), "%.0f", budget);
-    av_log(avctx, AV_LOG_INFO, "Bit rate %"PRId64" b/s with segments of %d frames at "
-           "%d bits per value: size %s (approximate)\n",
-           avctx->bit_rate, settings->segment_frames, bits, buf);
-    return set_setting(avctx, settings, "size", buf);
+#endif
 }
 
 static void progress_cb(void *user_data, const NervProgress *p)

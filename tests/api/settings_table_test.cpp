@@ -87,6 +87,7 @@ INSTANTIATE_TEST_SUITE_P(
                     SettingCase{"checkpoint_every", "10", {"1", "100000"}, {"0", "-1", "100001", "x"}},
                     SettingCase{"resume", "0", {"0", "1"}, {"2", "yes"}},
                     SettingCase{"train_only", "0", {"0", "1"}, {"2", "-1", "yes"}},
+                    SettingCase{"bitrate", "0", {"0", "300k", "1.2M", "64000", "1000"}, {"-1", "999", "2e12", "x", "300q", "300k5"}},
                     SettingCase{"train_frames", "all", {"all", "odd", "even"}, {"1", "ODD", "half", ""}},
                     SettingCase{"tune", "none", {"none", "denoise"}, {"film", "", "DENOISE"}},
                     SettingCase{"segments", "all", {"all", "0:1", "3:", "2:9"}, {"3:2", "2:2", "-1:", "4", "", "a:b"}},
@@ -100,7 +101,7 @@ TEST(SettingsTest, EveryTableEntryHasACase)
         "width", "height", "fps", "timebase", "pix_fmt", "matrix", "range", "arch", "size", "epochs",
         "lr", "batch", "loss", "grad_clip", "seed", "device", "threads", "bf16", "segment_frames", "prune",
         "prune_epochs", "qat_epochs", "qbits", "qbits_embed", "log_level", "params", "memory_limit", "checkpoint",
-        "checkpoint_every", "resume", "train_only", "train_frames", "tune", "segments", "jobs"};
+        "checkpoint_every", "resume", "train_only", "bitrate", "train_frames", "tune", "segments", "jobs"};
     ASSERT_EQ(nerv_encoder_option_count(), static_cast<int>(covered.size()));
     for (int i = 0; i < nerv_encoder_option_count(); ++i)
         EXPECT_NE(std::find(covered.begin(), covered.end(), nerv_encoder_option(i)->name), covered.end())
@@ -140,6 +141,7 @@ TEST(SettingsTest, OpenRejectsValuesSetDirectlyOutOfRange)
         {"checkpoint_every", [](NervEncoderSettings *s) { s->checkpoint_every = 0; }},
         {"resume", [](NervEncoderSettings *s) { s->resume = 3; }},
         {"train_only", [](NervEncoderSettings *s) { s->train_only = 2; }},
+        {"bitrate", [](NervEncoderSettings *s) { s->bitrate = 500; }},
         {"checkpoint", [](NervEncoderSettings *s) { s->resume = 1; }},  // resume without a checkpoint file
         {"segments", [](NervEncoderSettings *s) { s->segment_first = 5, s->segment_end = 3; }},
         {"jobs", [](NervEncoderSettings *s) { s->jobs = 100; }},

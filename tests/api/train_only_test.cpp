@@ -131,12 +131,6 @@ TEST(TrainOnlyTest, TrainingSettingsMustStillMatch)
     EXPECT_TRUE(fs::exists(ckpt));
 }
 
-int abort_at_poll(void *user)
-{
-    int *polls_left = static_cast<int *>(user);
-    return --*polls_left <= 0 ? 1 : 0;
-}
-
 /** A checkpoint of an encode with 8-bit, 2 QAT epochs and 2 segments of 2 frames, stopped at `poll`
  *  (4 epochs x 2 iterations of training, then 2 x 2 of QAT per segment, 1 per frame after). */
 std::string stopped_at(const std::string &name, int poll)
@@ -144,10 +138,7 @@ std::string stopped_at(const std::string &name, int poll)
     const std::string ckpt = nerv_test::temp_dir() + "/" + name + ".ckpt";
     NervEncoderSettings s = one_segment(ckpt, Coding{8, 2, 0});
     s.segment_frames = 2;
-    int polls_left = poll;
-    s.abort_cb = abort_at_poll;
-    s.abort_user = &polls_left;
-    const nerv_test::Encoded e = nerv_test::encode_clip(clip(), s);
+    const nerv_test::Encoded e = nerv_test::encode_stopped_at_poll(clip(), s, poll);
     EXPECT_EQ(e.result, NERV_ERROR_ABORTED) << e.error;
     return ckpt;
 }

@@ -55,6 +55,17 @@ Clip load_y4m(const std::string &path, int max_frames)
 
 Clip load_fixture_clip(int max_frames) { return load_y4m(fixture("carphone_176x144_16f.y4m"), max_frames); }
 
+Encoded encode_stopped_at_poll(const Clip &clip, NervEncoderSettings settings, int poll)
+{
+    int polls_left = poll;
+    settings.abort_cb = [](void *user) {
+        int *left = static_cast<int *>(user);
+        return --*left <= 0 ? 1 : 0;
+    };
+    settings.abort_user = &polls_left;
+    return encode_clip(clip, settings);
+}
+
 NervEncoderSettings quick_settings(const char *arch, const char *size, int epochs)
 {
     NervEncoderSettings s;

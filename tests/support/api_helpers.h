@@ -36,6 +36,10 @@ struct Encoded {
 /** Encode the clip with the given settings (width/height/format filled from the clip). */
 Encoded encode_clip(const Clip &clip, NervEncoderSettings settings);
 
+/** encode_clip() with an abort callback that stops the encode at its `poll`-th poll (training
+ *  polls once per iteration): the result is NERV_ERROR_ABORTED unless the encode ends before. */
+Encoded encode_stopped_at_poll(const Clip &clip, NervEncoderSettings settings, int poll);
+
 /** Settings for a quick CPU encode of the fixture: arch, size, epochs. */
 NervEncoderSettings quick_settings(const char *arch, const char *size, int epochs);
 

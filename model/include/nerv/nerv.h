@@ -256,7 +256,13 @@ typedef struct NervEncoderSettings {
                                     then code that network, each with its own coding settings (prune, prune_epochs,
                                     qbits, qbits_embed, qat_epochs): one training, several streams (docs/api.md,
                                     "Checkpoints"); 0 = a whole encode (default) */
-    uint8_t reserved[104];     /**< zero; room to grow without breaking the ABI */
+    int64_t bitrate;           /**< "bitrate" (API 1.6): target bits per second of the stream ("300k", "1.2M"); each
+                                    segment's share is bitrate x frames / fps. The encoder chooses the size for it
+                                    from the bits a coded value takes, and when the trained network codes above its
+                                    share, prunes it (global magnitude, then prune_epochs of fine-tuning) to that
+                                    share (docs/settings.md, "Bit-rate target"). 0 = off (default); not together
+                                    with size or prune */
+    uint8_t reserved[96];     /**< zero; room to grow without breaking the ABI */
 } NervEncoderSettings;
 
 NERV_API void nerv_encoder_default_settings(NervEncoderSettings *settings);

@@ -28,6 +28,7 @@ Metadata settings_fingerprint(const NervEncoderSettings &s, const ResolvedEncode
     put("seed", format("%d", s.seed));
     put("bf16", format("%d", s.bf16));
     put("segment_frames", format("%d", r.segment_frames));
+    put("bitrate", format("%lld", static_cast<long long>(s.bitrate)));
     put("prune", format("%.17g", s.prune));
     put("prune_epochs", format("%d", s.prune_epochs));
     put("qbits", format("%d", s.qbits));

@@ -54,6 +54,9 @@ ResolvedEncoder resolve_encoder(const NervEncoderSettings &s)
     j.prune_epochs = s.prune_epochs;
     j.qat_epochs = s.qat_epochs;
     j.train_only = s.train_only != 0;
+    j.bitrate = s.bitrate;
+    j.fps_num = s.fps_num;
+    j.fps_den = s.fps_den;
     j.qbits = s.qbits;
     j.qbits_embed = s.qbits_embed;
     j.memory_limit_mib = s.memory_limit;

@@ -31,6 +31,25 @@ double parse_double_setting(const char *name, const char *value, double lo, doub
     return v;
 }
 
+constexpr double kMinBitrate = 1e3;  // bits per second
+constexpr double kMaxBitrate = 1e12;
+
+/** Bits per second: a number with an optional k or M suffix ("300k", "1.2M", "64000"). */
+int64_t parse_bitrate_setting(const char *value)
+{
+    char *end = nullptr;
+    double v = std::strtod(value, &end);
+    if (end != value && (*end == 'k' || *end == 'K'))
+        v *= 1e3, ++end;
+    else if (end != value && (*end == 'm' || *end == 'M'))
+        v *= 1e6, ++end;
+    if (end == value || *end != '\0' || !(v == 0 || (v >= kMinBitrate && v <= kMaxBitrate)))
+        fail_invalid_argument(format("setting 'bitrate' = '%s' is invalid: expected 0 (off) or bits per second in "
+                                     "[%g, %g], e.g. 300k or 1.2M",
+                                     value, double(kMinBitrate), double(kMaxBitrate)));
+    return static_cast<int64_t>(std::llround(v));
+}
+
 template <typename Enum>
 Enum parse_choice(const char *name, const char *value, const char *const *choices, int n, const char *valid)
 {
@@ -192,6 +211,8 @@ const Option kOptions[] = {
      [](NervEncoderSettings *s, const char *v) { s->checkpoint_every = parse_int_setting("checkpoint_every", v, 1, 100000); }},
     {{"resume", "continue the encode saved in the checkpoint", "0", "0, 1 (needs checkpoint)"},
      [](NervEncoderSettings *s, const char *v) { s->resume = parse_int_setting("resume", v, 0, 1); }},
+    {{"bitrate", "target bits per second: the size is chosen for it, and a trained network above it is pruned to it", "0", "0 (off), 1000..1e12 (300k, 1.2M); not with size or prune"},
+     [](NervEncoderSettings *s, const char *v) { s->bitrate = parse_bitrate_setting(v); }},
     {{"train_only", "train and stop: keep the trained network in the checkpoint for encodes that resume it with their own coding settings", "0", "0, 1 (needs checkpoint)"},
      [](NervEncoderSettings *s, const char *v) { s->train_only = parse_int_setting("train_only", v, 0, 1); }},
     {{"train_frames", "frames trained on, numbered from 1 (the papers' interpolation protocol: odd)", "all", "all, odd (1st, 3rd, ...), even (2nd, 4th, ...)"},
@@ -302,6 +323,15 @@ void validate_encoder_settings(const NervEncoderSettings &s)
     range_check("resume", s.resume, 0, 1);
     if (s.resume && !s.checkpoint[0])
         fail_invalid_argument("setting 'resume' = 1 needs setting 'checkpoint' (the file to resume from)");
+    if (s.bitrate != 0)
+        range_check("bitrate", static_cast<double>(s.bitrate), kMinBitrate, kMaxBitrate);
+    if (s.bitrate != 0 && s.size[0])
+        fail_invalid_argument(format("settings 'bitrate' and 'size' = '%s' exclude each other: the bit rate chooses "
+                                     "the size",
+                                     s.size));
+    if (s.bitrate != 0 && s.prune > 0)
+        fail_invalid_argument("settings 'bitrate' and 'prune' exclude each other: the bit rate chooses the pruning "
+                              "(prune_epochs still sets its fine-tuning)");
     range_check("train_only", s.train_only, 0, 1);
     if (s.train_only && !s.checkpoint[0])
         fail_invalid_argument("setting 'train_only' = 1 needs setting 'checkpoint' (where the trained network is kept)");

@@ -36,6 +36,8 @@ struct EncodeJob {
     int memory_limit_mib = 0;      // 0: what the training device has available
     int train_frames = 0;          // 0 all, 1 odd, 2 even (numbered from 1 in the stream)
     bool train_only = false;       // stop after the training phase (its state is in the checkpoint)
+    int64_t bitrate = 0;           // target bits per second (codec/rate_target.h); 0 = off
+    int fps_num = 25, fps_den = 1;  // the input's frame rate (a segment's share of the bit rate)
     InpaintMask mask;              // holes the training never sees (inpainting); none by default
     Logger logger;
     std::function<void(const NervProgress &)> progress;  // may be empty

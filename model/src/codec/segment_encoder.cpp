@@ -5,9 +5,11 @@
 #include <cmath>
 
 #include "arch/registry.h"
+#include "codec/arch_description.h"
 #include "codec/frame_subset.h"
 #include "codec/model_size.h"
 #include "codec/model_weights.h"
+#include "codec/rate_target.h"
 #include "codec/segment_decoder.h"
 #include "codec/training_state.h"
 #include "compress/tensor_codec.h"
@@ -119,6 +121,36 @@ void SegmentEncoder::discard()
 
 namespace {
 
+/** The per-frame tensors (embeddings) of every frame from the trained encoder side, stacked per
+ *  spec on the CPU; frames outside `trained` (held out) interpolated from their trained neighbours,
+ *  which the encoder never sees. */
+std::vector<torch::Tensor> embed_frames(VideoModelImpl &model, const std::vector<FrameTensorSpec> &specs,
+                                        const torch::Tensor &frames, const torch::Tensor &visible, int64_t batch,
+                                        const std::vector<int64_t> &trained, const std::string &arch)
+{
+    torch::NoGradGuard no_grad;
+    const int64_t n = frames.size(0);
+    std::vector<std::vector<torch::Tensor>> per_spec(specs.size());
+    for (int64_t b0 = 0; b0 < n && !specs.empty(); b0 += batch) {
+        const int64_t b1 = std::min(n, b0 + batch);
+        const torch::Tensor idx = torch::arange(b0, b1, torch::TensorOptions().dtype(torch::kLong)).to(frames.device());
+        auto embedded = model.embed(frame_batch(frames, idx, visible));
+        for (size_t i = 0; i < specs.size(); ++i) {
+            auto it = embedded.find(specs[i].name);
+            if (it == embedded.end())
+                fail(-EIO, format("%s: embed() did not produce '%s'", arch.c_str(), specs[i].name.c_str()));
+            per_spec[i].push_back(it->second.to(torch::kCPU, torch::kFloat32));
+        }
+    }
+    std::vector<torch::Tensor> stacked(specs.size());
+    for (size_t i = 0; i < specs.size(); ++i) {
+        stacked[i] = torch::cat(per_spec[i]).contiguous();
+        if (static_cast<int64_t>(trained.size()) < n)
+            interpolate_held_out(stacked[i].data_ptr<float>(), n, stacked[i].numel() / n, trained);
+    }
+    return stacked;
+}
+
 /** A model whose coded weights and embeddings outweigh the 8-bit 4:2:0 frames it stands for is
  *  no compression: say so (the encode goes on; the user asked for this size). */
 void warn_if_larger_than_raw(VideoModelImpl &model, const EncodeJob &job, int64_t frames, int segment_index)
@@ -156,7 +188,21 @@ EncodedSegment SegmentEncoder::encode(int64_t first_frame, int segment_index, co
     request.width = job.width;
     request.height = job.height;
     request.frames = n;
-    request.size = job.size;
+    // A bit-rate target chooses the size from the segment's share of it (codec/rate_target.h).
+    request.size = job.bitrate > 0 ? size_for_bitrate(job, n, [&](int64_t budget, int64_t *weights, int64_t *values) {
+        EncodeJob candidate = job;
+        candidate.size = format("%lld", static_cast<long long>(budget));
+        try {
+            const ArchDescription d = describe_arch(candidate, n);
+            *weights = d.decoder_parameters - d.fixed_parameters;
+            *values = d.embedding_values;
+            return true;
+        } catch (const Error &e) {
+            if (e.code() != -EINVAL)
+                throw;
+            return false;  // a budget the architecture does not reach
+        }
+    }) : job.size;
     request.params = &params;
     // Its frames are buffered already: the device's available memory excludes them, an
     // explicit memory_limit has to hold them too.
@@ -201,7 +247,8 @@ EncodedSegment SegmentEncoder::encode(int64_t first_frame, int segment_index, co
     SegmentTrainingState restored;
     const bool resuming = checkpointing && checkpointing->resume;
     if (resuming) {
-        restored = restore_training_state(*checkpointing->resume, *model, job.prune > 0 ? &masks : nullptr);
+        restored = restore_training_state(*checkpointing->resume, *model,
+                                          job.prune > 0 || job.bitrate > 0 ? &masks : nullptr);
         prefer_channels_last(*model, s.device);
         job.logger.log(NERV_LOG_INFO, "segment %d: resuming %s at epoch %d (iteration %lld)", segment_index,
                        restored.phase == NERV_PHASE_FINETUNE ? "fine-tuning" : "training", restored.train.epoch,
@@ -220,9 +267,18 @@ EncodedSegment SegmentEncoder::encode(int64_t first_frame, int segment_index, co
         };
     };
 
-    // 3. Overfit, then prune and fine-tune, then fine-tune through the quantizer.
-    const int finetune_epochs =
-        job.prune > 0 ? (job.prune_epochs > 0 ? job.prune_epochs : std::max(1, recipe.epochs / 10)) : 0;
+    // 3. Overfit, then prune and fine-tune, then fine-tune through the quantizer. The fraction
+    //    pruned is the setting's, or the one a bit-rate target chooses after training (a resumed
+    //    fine-tuning brings its masks back).
+    auto pruned_fraction = [&masks] {
+        return masks.empty() ? 0.0 : static_cast<double>(masks.pruned()) / std::max<int64_t>(1, masks.total());
+    };
+    double prune = job.prune;
+    if (job.bitrate > 0 && resume_after_training)
+        prune = pruned_fraction();
+    const int finetune_epochs = job.prune > 0 || job.bitrate > 0
+                                    ? (job.prune_epochs > 0 ? job.prune_epochs : std::max(1, recipe.epochs / 10))
+                                    : 0;
     const int quantize_epochs =
         job.qbits > 0 ? (job.qat_epochs < 0 ? std::max(1, recipe.epochs / 10) : job.qat_epochs) : 0;
     TrainOptions topts;
@@ -266,9 +322,54 @@ EncodedSegment SegmentEncoder::encode(int64_t first_frame, int segment_index, co
                                         "the checkpoint; encodes with resume=1 code it",
                                         segment_index, trained.psnr));
 
-    if (job.prune > 0 && !resume_quantize) {
-        if (!resume_finetune)
-            masks = PruneMasks::global_magnitude(*model, job.prune);
+    // A bit-rate target measures the trained network as the stream will code it. With
+    // quantization-aware fine-tuning to come, 4-bit weights cost about a bit less each after it
+    // than before, so the measure is taken after a probe of that phase (no checkpoints; the
+    // trained weights are put back), and the fraction it finds is pruned from the trained network
+    // as a `prune` setting would be: fine-tuning, then the quantization-aware phase.
+    auto rate_step = [&] {
+        std::vector<torch::Tensor> tensors, trained_values;
+        if (quantize_epochs > 0) {
+            for (const torch::Tensor &t : model->parameters(true))
+                tensors.push_back(t);
+            for (const torch::Tensor &t : model->buffers(true))
+                tensors.push_back(t);
+            for (const torch::Tensor &t : tensors)
+                trained_values.push_back(t.detach().clone());
+            QuantAwareWeights quant_aware(*model, job.qbits, zero_symbol_parameters(*model, false));
+            job.logger.log(NERV_LOG_INFO, "segment %d: quantization-aware probe for the bit rate, %d epochs",
+                           segment_index, quantize_epochs);
+            TrainOptions q = topts;
+            q.recipe.epochs = quantize_epochs;
+            q.recipe.lr *= kQuantAwareLrFactor;
+            q.recipe.schedule.warmup_fraction = 0;
+            q.phase = NERV_PHASE_QUANTIZE;
+            q.epochs_after = finetune_epochs + quantize_epochs;
+            q.quant_aware = &quant_aware;
+            q.elapsed_before = elapsed();
+            q.checkpoint = nullptr;  // a resumed encode runs the probe again from the trained state
+            q.resume = nullptr;
+            train_model(*model, frames, q);
+            quant_aware.snap();
+        }
+        model->eval();
+        const std::vector<FrameTensorSpec> specs = model->frame_tensors();
+        const std::vector<torch::Tensor> embedded = embed_frames(
+            *model, specs, frames, visible_canvas, std::max(1, recipe.batch_size), topts.frame_subset, job.arch);
+        const double fraction = rate_prune_fraction(*model, specs, embedded, n, job, segment_index);
+        torch::NoGradGuard no_grad;
+        for (size_t i = 0; i < trained_values.size(); ++i)
+            tensors[i].copy_(trained_values[i]);
+        return fraction;
+    };
+    if (job.bitrate > 0 && !resume_after_training)
+        prune = rate_step();
+    if (prune > 0 && !resume_quantize) {
+        if (!resume_finetune) {
+            masks = PruneMasks::global_magnitude(*model, prune);
+            if (job.bitrate > 0)  // as a resumed encode finds it in the masks: the stream records it
+                prune = pruned_fraction();
+        }
         job.logger.log(NERV_LOG_INFO, "segment %d: pruned %lld of %lld weights (%.1f%%), fine-tuning %d epochs",
                        segment_index, static_cast<long long>(masks.pruned()), static_cast<long long>(masks.total()),
                        100.0 * masks.pruned() / std::max<int64_t>(1, masks.total()), finetune_epochs);
@@ -287,7 +388,7 @@ EncodedSegment SegmentEncoder::encode(int64_t first_frame, int segment_index, co
     }
     if (quantize_epochs > 0) {
         // The codec codes pruned zeros as a symbol of their own: they stay out of the range.
-        QuantAwareWeights quant_aware(*model, job.qbits, zero_symbol_parameters(*model, job.prune > 0));
+        QuantAwareWeights quant_aware(*model, job.qbits, zero_symbol_parameters(*model, prune > 0));
         job.logger.log(NERV_LOG_INFO, "segment %d: quantization-aware fine-tuning, %d epochs at %d-bit weights",
                        segment_index, quantize_epochs, job.qbits);
         TrainOptions q = topts;
@@ -296,7 +397,7 @@ EncodedSegment SegmentEncoder::encode(int64_t first_frame, int segment_index, co
         q.recipe.schedule.warmup_fraction = 0;
         q.phase = NERV_PHASE_QUANTIZE;
         q.epochs_after = 0;
-        q.masks = job.prune > 0 ? &masks : nullptr;
+        q.masks = prune > 0 ? &masks : nullptr;
         q.quant_aware = &quant_aware;
         q.elapsed_before = elapsed();
         if (checkpointing) {
@@ -319,29 +420,13 @@ EncodedSegment SegmentEncoder::encode(int64_t first_frame, int segment_index, co
     //    the trained neighbours, the encoder never sees them), and the float model's quality.
     model->eval();
     const std::vector<FrameTensorSpec> specs = model->frame_tensors();
-    std::vector<torch::Tensor> stacked(specs.size());
-    double psnr_float_sum = 0;
     const int64_t eval_batch = std::max(1, recipe.batch_size);
+    const std::vector<torch::Tensor> stacked =
+        embed_frames(*model, specs, frames, visible_canvas, eval_batch, topts.frame_subset, job.arch);
+    double psnr_float_sum = 0;
     {
         torch::NoGradGuard no_grad;
         namespace I = torch::indexing;
-        std::vector<std::vector<torch::Tensor>> per_spec(specs.size());
-        for (int64_t b0 = 0; b0 < n && !specs.empty(); b0 += eval_batch) {
-            const int64_t b1 = std::min(n, b0 + eval_batch);
-            const torch::Tensor idx = torch::arange(b0, b1, torch::TensorOptions().dtype(torch::kLong)).to(s.device);
-            auto embedded = model->embed(frame_batch(frames, idx, visible_canvas));
-            for (size_t i = 0; i < specs.size(); ++i) {
-                auto it = embedded.find(specs[i].name);
-                if (it == embedded.end())
-                    fail(-EIO, format("%s: embed() did not produce '%s'", job.arch.c_str(), specs[i].name.c_str()));
-                per_spec[i].push_back(it->second.to(torch::kCPU, torch::kFloat32));
-            }
-        }
-        for (size_t i = 0; i < specs.size(); ++i) {
-            stacked[i] = torch::cat(per_spec[i]).contiguous();
-            if (holds_out)
-                interpolate_held_out(stacked[i].data_ptr<float>(), n, stacked[i].numel() / n, topts.frame_subset);
-        }
         for (int64_t b0 = 0; b0 < n; b0 += eval_batch) {
             const int64_t b1 = std::min(n, b0 + eval_batch);
             const torch::Tensor idx = torch::arange(b0, b1, torch::TensorOptions().dtype(torch::kLong)).to(s.device);
@@ -378,7 +463,7 @@ EncodedSegment SegmentEncoder::encode(int64_t first_frame, int segment_index, co
     record.meta.set_float("train.lr", recipe.lr);
     record.meta.set_int("train.batch", recipe.batch_size);
     record.meta.set_int("train.seed", job.seed);
-    record.meta.set_float("train.prune", job.prune);
+    record.meta.set_float("train.prune", prune);
     record.meta.set_float("train.psnr", trained.psnr);
     record.meta.set_float("train.psnr_float", psnr_float);
     if (holds_out)
@@ -387,7 +472,7 @@ EncodedSegment SegmentEncoder::encode(int64_t first_frame, int segment_index, co
     record.meta.set_int("quant.bits_embed", job.qbits_embed);
     if (quantize_epochs > 0)  // absent otherwise, so that such segments keep their bytes
         record.meta.set_int("quant.aware_epochs", quantize_epochs);
-    record.tensors = encode_model_weights(*model, job.qbits, job.prune > 0);
+    record.tensors = encode_model_weights(*model, job.qbits, prune > 0);
 
     std::vector<FrameTensorEncoding> frame_codes;
     for (size_t i = 0; i < specs.size(); ++i) {

@@ -204,8 +204,10 @@ SegmentTrainingState restore_training_state(const std::vector<uint8_t> &bytes, V
         fail_invalid_data("checkpoint: tensors that the model does not have");
     std::map<std::string, torch::Tensor> saved_masks = read_tensors(r);
     r.expect_end("the training state");
-    // Fine-tuning after pruning, and quantization-aware fine-tuning of a pruned model, keep the masks.
-    const bool needs_masks = s.phase == NERV_PHASE_FINETUNE || (s.phase == NERV_PHASE_QUANTIZE && masks);
+    // Fine-tuning after pruning, and quantization-aware fine-tuning of a pruned model, keep the masks
+    // (a bit-rate target may have pruned nothing: then its quantization-aware state has none).
+    const bool needs_masks =
+        s.phase == NERV_PHASE_FINETUNE || (s.phase == NERV_PHASE_QUANTIZE && masks && !saved_masks.empty());
     if (s.phase == NERV_PHASE_TRAIN && !saved_masks.empty())
         fail_invalid_data("checkpoint: pruning masks in a training state");
     if (s.phase == NERV_PHASE_QUANTIZE && !masks && !saved_masks.empty())

@@ -24,8 +24,9 @@ std::vector<uint8_t> save_training_state(const SegmentTrainingState &state, Vide
                                          const PruneMasks *masks);
 
 /** Loads the tensors into `model` (built from the same settings, on its training device) and,
- *  in FINETUNE (and QUANTIZE of a pruned model: pass masks when the encode prunes), the masks into *masks. Throws NERV_ERROR_INVALIDDATA when the bytes are
- *  malformed or do not fit the model. */
+ *  in FINETUNE (and QUANTIZE of a pruned model: pass masks when the encode may prune), the masks
+ *  into *masks (left empty when a QUANTIZE state has none). Throws NERV_ERROR_INVALIDDATA when the
+ *  bytes are malformed or do not fit the model. */
 SegmentTrainingState restore_training_state(const std::vector<uint8_t> &bytes, VideoModelImpl &model,
                                             PruneMasks *masks);
 
