@@ -8,9 +8,11 @@ set -euo pipefail
 [ $# -eq 2 ] || { echo "usage: $0 FFMPEG NERV_CLI" >&2; exit 1; }
 ffmpeg=$1
 nerv=$2
-# from AVCodecContext (size, rate, time base, pixel format, colour, threads) or av_log;
-# "params" is what -nerv-params passes
-from_context=" width height fps timebase pix_fmt matrix range threads log_level params "
+# from AVCodecContext (size, rate, time base, pixel format, colour, threads, bit rate: -b:v) or
+# av_log; "params" is what -nerv-params passes
+from_context=" width height fps timebase pix_fmt matrix range threads log_level params bitrate "
+# not for an FFmpeg encode: train_only writes no packet (train with nerv encode, code with -resume 1)
+not_in_ffmpeg=" train_only "
 ffmpeg_only=" nerv-params "
 
 lib=$("$nerv" encode --help 2>&1 | sed -n 's/^  --\([a-z0-9_]*\) .*/\1/p')
@@ -20,7 +22,7 @@ av=$("$ffmpeg" -hide_banner -h encoder=nerv_enc 2>&1 | sed -n 's/^  -\([a-z0-9_-
 
 bad=0
 for o in $lib; do
-    case "$from_context" in *" $o "*) continue ;; esac
+    case "$from_context$not_in_ffmpeg" in *" $o "*) continue ;; esac
     if ! grep -qx -- "$o" <<<"$av"; then
         echo "check-options: libnerv setting '$o' is not a nerv_enc option" >&2
         bad=1

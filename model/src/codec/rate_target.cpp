@@ -41,6 +41,9 @@ double bits_per_weight(int qbits, bool quant_aware, int64_t weights)
 }
 double bits_per_embedding(int qbits) { return qbits > 0 ? kEmbeddingBitsPerQuantBit * qbits : 32.0; }
 
+/** Whether the encode has a quantization-aware phase (qat_epochs is ignored for float weights). */
+bool quant_aware(const EncodeJob &job) { return job.qbits > 0 && job.qat_epochs != 0; }
+
 }  // namespace
 
 double segment_target_bytes(const EncodeJob &job, int64_t frames)
@@ -52,7 +55,7 @@ double framing_bytes(int64_t frames) { return kFrameRecordBytes * static_cast<do
 
 double expected_segment_bytes(const EncodeJob &job, int64_t weights, int64_t embedding_values, int64_t frames)
 {
-    return (static_cast<double>(weights) * bits_per_weight(job.qbits, job.qat_epochs != 0, weights) +
+    return (static_cast<double>(weights) * bits_per_weight(job.qbits, quant_aware(job), weights) +
             static_cast<double>(embedding_values) * bits_per_embedding(job.qbits_embed)) /
                8.0 +
            framing_bytes(frames);
@@ -62,7 +65,7 @@ std::string size_for_bitrate(const EncodeJob &job, int64_t frames,
                              const std::function<bool(int64_t, int64_t *, int64_t *)> &model_counts)
 {
     const double target = segment_target_bytes(job, frames);
-    const double goal = (job.qat_epochs != 0 ? 1.0 : kRateHeadroom) * target;
+    const double goal = (quant_aware(job) ? 1.0 : kRateHeadroom) * target;
     // Every value costs at least a bit, so no fitting budget is above goal x 8 values; the
     // search runs in log space between a budget too small for any model and that bound.
     double lo = std::log(1000.0), hi = std::log(std::max(2000.0, goal * 8.0));
@@ -149,7 +152,7 @@ double rate_prune_fraction(VideoModelImpl &model, const std::vector<FrameTensorS
     };
     const double target = segment_target_bytes(job, frames);
     const double unpruned = coded_bytes(0);
-    const bool tolerated = job.qat_epochs != 0 && unpruned <= kQuantAwareTolerance * target;
+    const bool tolerated = quant_aware(job) && unpruned <= kQuantAwareTolerance * target;
     const double fraction = tolerated ? 0.0 : prune_fraction_for_bytes(target, coded_bytes);
     const double pruned = fraction > 0 ? coded_bytes(fraction) : unpruned;
     job.logger.log(NERV_LOG_INFO,
