@@ -61,11 +61,12 @@ EncoderCheckpointer::EncoderCheckpointer(const NervEncoderSettings &settings, co
     // in the training phase (train_only keeps one so) resumes under other ones.
     const bool training_only = restored_.finished.empty() && restored_.interrupted &&
                                interrupted_phase(restored_.training) == NERV_PHASE_TRAIN;
-    const std::vector<std::string> coding_settings = {"setting.prune", "setting.prune_epochs", "setting.qbits",
-                                                      "setting.qat_epochs", "setting.qbits_embed"};
-    require_same_settings(restored_.settings, state_.settings, path_,
-                          training_only ? coding_settings : std::vector<std::string>());
-    for (const std::string &key : training_only ? coding_settings : std::vector<std::string>()) {
+    const std::vector<std::string> may_differ =
+        training_only ? std::vector<std::string>{"setting.prune", "setting.prune_epochs", "setting.qbits",
+                                                 "setting.qat_epochs", "setting.qbits_embed"}
+                      : std::vector<std::string>();
+    require_same_settings(restored_.settings, state_.settings, path_, may_differ);
+    for (const std::string &key : may_differ) {
         if (restored_.settings.has(key) && restored_.settings.get_string(key) != state_.settings.get_string(key))
             logger_.log(NERV_LOG_INFO, "resuming the training phase under another coding setting: %s was %s, now %s",
                         key.c_str() + 8, restored_.settings.get_string(key).c_str(),

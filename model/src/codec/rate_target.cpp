@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 
 #include "codec/model_weights.h"
 #include "compress/tensor_codec.h"
@@ -139,7 +140,12 @@ double rate_prune_fraction(VideoModelImpl &model, const std::vector<FrameTensorS
         params.push_back(p);
         trained.push_back(p.detach().clone());
     }
+    // Each fraction is coded once (the search asks for some twice: 0, and the one it returns).
+    std::map<double, double> coded;
     auto coded_bytes = [&](double fraction) {
+        auto it = coded.find(fraction);
+        if (it != coded.end())
+            return it->second;
         if (fraction > 0)
             PruneMasks::global_magnitude(model, fraction);
         double bytes = framing_bytes(frames) + embedding_bytes;
@@ -148,20 +154,21 @@ double rate_prune_fraction(VideoModelImpl &model, const std::vector<FrameTensorS
         torch::NoGradGuard no_grad;
         for (size_t i = 0; i < params.size(); ++i)
             params[i].copy_(trained[i]);
+        coded[fraction] = bytes;
         return bytes;
     };
     const double target = segment_target_bytes(job, frames);
     const double unpruned = coded_bytes(0);
     const bool tolerated = quant_aware(job) && unpruned <= kQuantAwareTolerance * target;
     const double fraction = tolerated ? 0.0 : prune_fraction_for_bytes(target, coded_bytes);
-    const double pruned = fraction > 0 ? coded_bytes(fraction) : unpruned;
+    const double pruned = coded_bytes(fraction);
     job.logger.log(NERV_LOG_INFO,
                    "segment %d: bitrate share %.0f bytes; the trained network codes to %.0f (embeddings %.0f): %s",
                    segment_index, target, unpruned, embedding_bytes,
                    fraction > 0 ? format("pruning %.1f%% of its weights (%.0f bytes)", 100 * fraction, pruned).c_str()
                    : tolerated  ? "no pruning (within the tolerance of quantization-aware encodes)"
                                 : "no pruning");
-    if (pruned > (tolerated ? kQuantAwareTolerance : 1.0) * target)
+    if (fraction == kMaxRatePrune && pruned > target)
         job.logger.log(NERV_LOG_WARNING,
                        "segment %d: %.0f bytes even with %.0f%% of the weights pruned, above the share of %.0f: the "
                        "stream will be above the bit rate (raise it, or lower qbits)",
